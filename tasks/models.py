@@ -1,0 +1,139 @@
+"""The plain records that travel between the stages, and the input record's validation.
+
+Every stage takes one of these and returns the next; all of them are JSON-able with
+``model_dump(mode="json")`` and rebuilt with ``model_validate``, so nothing but plain data
+crosses the queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tasks.errors import InvalidRecord
+from tasks.ids import derive_article_id
+
+MAX_ID_LENGTH = 200
+
+
+class ArticleRecord(BaseModel):
+    """An article as a producer hands it in: at least one of ``text`` or ``html``."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    id: str = ""
+    url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    published: str | None = None
+    source: str | None = None
+    language: str | None = None
+    author: str | None = None
+    enqueued_at: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_short_and_printable(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > MAX_ID_LENGTH or any(ch.isspace() or not ch.isprintable() for ch in value):
+            raise ValueError(f"id must be at most {MAX_ID_LENGTH} printable characters, no spaces")
+        return value
+
+
+class Span(BaseModel):
+    """A stretch of the cleaned text, by character offsets (``text[start:end]``)."""
+
+    start: int
+    end: int
+
+
+class Sentence(Span):
+    """One sentence of the cleaned text."""
+
+    text: str
+
+
+class EntityMention(Span):
+    """One mention of a named entity in the cleaned text."""
+
+    text: str
+    label: str
+
+
+class CanonicalEntity(BaseModel):
+    """All mentions of one entity, under its best name."""
+
+    name: str
+    label: str
+    count: int
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class Keyphrase(BaseModel):
+    """A phrase that says what the article is about, with its rank score."""
+
+    text: str
+    score: float
+
+
+class CleanedArticle(BaseModel):
+    """The output of the clean stage: main text and metadata, no markup."""
+
+    id: str
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    source: str | None = None
+    site_name: str | None = None
+    published: str | None = None
+    language: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    text: str
+    enqueued_at: str | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class ExtractedArticle(CleanedArticle):
+    """The clean stage's article plus entities, keyphrases and sentence boundaries."""
+
+    entities: list[EntityMention] = Field(default_factory=list)
+    canonical_entities: list[CanonicalEntity] = Field(default_factory=list)
+    keyphrases: list[Keyphrase] = Field(default_factory=list)
+    sentences: list[Span] = Field(default_factory=list)
+    dateline_place: str | None = None
+    entities_skipped: str | None = None
+
+
+class SummarisedArticle(ExtractedArticle):
+    """The extract stage's article plus an extractive summary."""
+
+    summary: str = ""
+    summary_sentences: list[Sentence] = Field(default_factory=list)
+
+
+class PublishedArticle(SummarisedArticle):
+    """What goes out on the results stream and what ``newsflow process`` writes."""
+
+    published_at: str
+    pipeline_version: str
+
+
+def parse_record(raw: Any) -> ArticleRecord:
+    """Validate a decoded JSON value as an input record and give it its id."""
+    if not isinstance(raw, dict):
+        raise InvalidRecord(f"a record must be a JSON object, not {type(raw).__name__}")
+    try:
+        record = ArticleRecord.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise InvalidRecord(f"{where}: {first['msg']}") from exc
+    if not (record.text and record.text.strip()) and not (record.html and record.html.strip()):
+        raise InvalidRecord("a record needs a non-empty 'text' or 'html'")
+    if not record.id:
+        record.id = derive_article_id(record.url, record.text or record.html or "")
+    return record
