@@ -1,0 +1,131 @@
+"""The clean stage: an input record in, the article's main text and metadata out.
+
+HTML goes through trafilatura; text that a scraper flattened keeps its article lines and loses
+its page furniture. Both paths then repair Unicode (ftfy), normalise whitespace to paragraphs
+separated by blank lines, and split off the dateline and byline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ftfy
+
+from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
+from tasks.dateline import byline_names, split_byline, split_dateline
+from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
+from tasks.html_extract import extract_html
+from tasks.models import ArticleRecord, CleanedArticle
+
+MAX_TITLE_WORDS = 25
+_HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanOptions:
+    """How the clean stage treats its input."""
+
+    max_input_chars: int = 2_000_000
+    min_words: int = 5
+
+
+def clean_article(record: ArticleRecord, options: CleanOptions | None = None) -> CleanedArticle:
+    """Clean one record: main text, title, author, dateline and byline."""
+    options = options or CleanOptions()
+    raw = record.html if record.html and record.html.strip() else record.text or ""
+    if len(raw) > options.max_input_chars:
+        raise InputTooLarge(f"input is {len(raw)} characters, over the limit of {options.max_input_chars}")
+    if _looks_binary(raw):
+        raise UndecodableInput("input is binary, not text")
+
+    title, author, published, site_name, language = (
+        record.title,
+        record.author,
+        record.published,
+        None,
+        record.language,
+    )
+    if record.html and record.html.strip():
+        extraction = extract_html(record.html, record.url)
+        paragraphs = split_paragraphs(repair_text(extraction.text))
+        title = title or extraction.title
+        author = author or extraction.author
+        published = published or extraction.published
+        site_name = extraction.site_name
+    else:
+        paragraphs = split_paragraphs(repair_text(raw))
+        if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
+            title = title or paragraphs[0]
+            paragraphs = paragraphs[1:]
+
+    if title:
+        title = normalise_space(repair_text(title))
+        if paragraphs and normalise_space(paragraphs[0]) == title:
+            paragraphs = paragraphs[1:]
+    byline, paragraphs = split_byline(paragraphs)
+    if not (record.html and record.html.strip()):
+        paragraphs = strip_boilerplate(paragraphs)
+    if byline and not author:
+        author = byline_names(byline)
+    dateline = None
+    if paragraphs:
+        found = split_dateline(paragraphs[0])
+        if found:
+            dateline = found.place
+            paragraphs[0] = found.body
+    text = "\n\n".join(paragraphs).strip()
+    words = len(text.split())
+    if words < options.min_words:
+        raise EmptyArticle(
+            f"{words} words of article text left after cleaning (at least {options.min_words} needed)"
+        )
+    return CleanedArticle(
+        id=record.id,
+        url=record.url,
+        title=title or None,
+        author=author,
+        source=record.source or site_name,
+        site_name=site_name,
+        published=published,
+        language=language,
+        dateline=dateline,
+        byline=byline,
+        text=text,
+        enqueued_at=record.enqueued_at,
+    )
+
+
+def repair_text(text: str) -> str:
+    """Fix mojibake and odd Unicode (ftfy) and drop control characters."""
+    return _CONTROL.sub("", ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))
+
+
+def normalise_space(line: str) -> str:
+    """Collapse runs of horizontal white space to one space and trim the ends."""
+    return _HORIZONTAL_SPACE.sub(" ", line).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text into non-empty paragraphs, one per line, with white space normalised."""
+    lines = (normalise_space(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return [line for line in lines if line]
+
+
+def _is_title_line(line: str, has_more: bool) -> bool:
+    words = line.split()
+    return (
+        has_more
+        and 0 < len(words) <= MAX_TITLE_WORDS
+        and not line.rstrip().endswith((".", ":", ","))
+        and not is_boilerplate_line(line)
+    )
+
+
+def _looks_binary(raw: str) -> bool:
+    sample = raw[:4096]
+    if "\x00" in sample:
+        return True
+    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t"))
+    return bad > max(8, len(sample) // 20)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
+
+SEED_TAIL = [
+    "Share This:",
+    "Welcome! Login in to your account",
+    "Remember meLost your password?",
+    "Don't have account. Register",
+    "Lost Password",
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *SEED_TAIL,
+        "Advertisement",
+        "We use cookies to improve your experience.",
+        "Sign up for our newsletter",
+    ],
+)
+def test_is_boilerplate_line_catches_page_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister said he would register his objection in parliament next week.",
+        "Share prices fell sharply on Monday after the announcement.",
+        "Remember the flood of 1953?",
+    ],
+)
+def test_is_boilerplate_line_keeps_prose(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_strip_boilerplate_drops_the_tail_and_keeps_the_body() -> None:
+    body = [
+        "The council voted on Tuesday to build a new bridge across the river, officials said.",
+        "Construction will start next year and take about three years to finish, the mayor said.",
+    ]
+    assert strip_boilerplate(["Home", "News", *body, *SEED_TAIL]) == body

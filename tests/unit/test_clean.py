@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+
+from tasks.clean import CleanOptions, clean_article
+from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
+from tasks.models import parse_record
+from tests.conftest import SAMPLES
+
+SEED_BOILERPLATE = (
+    "Share This:",
+    "Welcome! Login in to your account",
+    "Remember me",
+    "Lost your password?",
+    "Don't have account. Register",
+    "Lost Password",
+)
+
+
+def test_clean_article_strips_the_seed_boilerplate_and_splits_the_dateline(seed_text: str) -> None:
+    cleaned = clean_article(parse_record({"text": seed_text}))
+    assert cleaned.dateline == "ISLAMABAD"
+    assert cleaned.title == "US takes Pakistan into confidence over anti-IS alliance"
+    assert cleaned.text.startswith("The United States has taken Pakistan into confidence")
+    for line in SEED_BOILERPLATE:
+        assert line not in cleaned.text
+    # No body sentence is lost: the last one is still there.
+    assert cleaned.text.endswith("urging people in the region to join the group.")
+    assert "\n\n" in cleaned.text and "\n\n\n" not in cleaned.text
+
+
+def test_clean_article_extracts_html_main_text_and_metadata() -> None:
+    html = (SAMPLES / "chess-championship.html").read_text()
+    cleaned = clean_article(parse_record({"html": html}))
+    assert cleaned.title == "Teenager wins chess title in Valletta"
+    assert cleaned.author == "Tomas Grech"
+    assert cleaned.published == "2026-10-14"
+    assert cleaned.dateline == "VALLETTA"
+    assert cleaned.text.startswith("Sixteen-year-old Lucia Borg")
+    for furniture in (
+        "cookies",
+        "Related stories",
+        "Privacy policy",
+        "Great result for Malta",
+        "Log in",
+    ):
+        assert furniture not in cleaned.text
+
+
+def test_clean_article_repairs_mojibake() -> None:
+    cleaned = clean_article(
+        parse_record({"text": "The cafÃ© opened on Monday, and the owner said it was busy all day long."})
+    )
+    assert "café" in cleaned.text
+
+
+def test_clean_article_splits_a_byline_into_author() -> None:
+    text = (
+        "Bridge to close\n\nBy Maren Lindqvist\n\n"
+        "GOTHENBURG – The city's main bridge will close for six weeks of repairs, officials said on Tuesday."
+    )
+    cleaned = clean_article(parse_record({"text": text}))
+    assert (cleaned.title, cleaned.byline, cleaned.author, cleaned.dateline) == (
+        "Bridge to close",
+        "By Maren Lindqvist",
+        "Maren Lindqvist",
+        "GOTHENBURG",
+    )
+
+
+def test_clean_article_rejects_input_over_the_limit() -> None:
+    with pytest.raises(InputTooLarge):
+        clean_article(parse_record({"text": "word " * 1000}), CleanOptions(max_input_chars=100))
+
+
+def test_clean_article_rejects_binary_input() -> None:
+    with pytest.raises(UndecodableInput):
+        clean_article(parse_record({"text": "\x00\x01\x02" * 100}))
+
+
+def test_clean_article_rejects_html_with_no_text() -> None:
+    with pytest.raises(EmptyArticle):
+        clean_article(parse_record({"html": "<html><body><nav><a href='/'>Home</a></nav></body></html>"}))
