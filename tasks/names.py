@@ -1,0 +1,51 @@
+"""Word lists for entity names: titles and ranks, and well-known alternate names."""
+
+from __future__ import annotations
+
+# Words that come before a name without being part of it ("General Raheel Sharif").
+TITLE_WORDS = frozenset(
+    """
+    mr mrs ms miss dr prof professor sir dame lord lady rev reverend fr father sister brother
+    president vice prime minister secretary chancellor premier governor mayor senator sen
+    congressman congresswoman representative rep ambassador envoy spokesman spokeswoman
+    spokesperson chairman chairwoman chair chief executive ceo cfo coo cto director deputy general
+    gen lieutenant lt colonel col major maj captain capt commander cmdr admiral adm sergeant sgt
+    corporal marshal field brigadier officer inspector detective superintendent judge justice
+    attorney king queen prince princess sheikh emir sultan pope cardinal bishop archbishop imam
+    rabbi coach manager national security adviser advisor state foreign defence defense interior
+    finance home army staff head leader founder president-elect former late acting interim
+    grandmaster councillor councilman councilwoman commissioner minister-president pastor coach
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+# Small words that may sit inside a title phrase ("Chief of Army Staff").
+TITLE_JOINERS = frozenset({"of", "the", "for", "and", "de", "&"})
+
+# Alternate names the model labels the same, folded to one canonical form (lower-cased keys).
+ALIASES: dict[str, str] = {
+    "us": "United States",
+    "u.s.": "United States",
+    "u.s": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states": "United States",
+    "united states of america": "United States",
+    "america": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "united kingdom": "United Kingdom",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "united nations": "United Nations",
+    "eu": "European Union",
+    "e.u.": "European Union",
+    "european union": "European Union",
+    "uae": "United Arab Emirates",
+    "united arab emirates": "United Arab Emirates",
+    "ussr": "Soviet Union",
+    "soviet union": "Soviet Union",
+    "nato": "NATO",
+    "north atlantic treaty organization": "NATO",
+}

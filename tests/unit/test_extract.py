@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from tasks.extract import add_acronym_mentions, clean_mentions, fix_sentences, split_sentences_plain
+
+
+def test_clean_mentions_trims_possessives_articles_and_titles() -> None:
+    text = "the White House and Pakistan’s army met General Raheel Sharif."
+    raw = [(0, 15, "ORG"), (20, 30, "GPE"), (40, 61, "PERSON")]
+    assert [(m.text, m.label) for m in clean_mentions(text, raw)] == [
+        ("White House", "ORG"),
+        ("Pakistan", "GPE"),
+        ("Raheel Sharif", "PERSON"),
+    ]
+
+
+def test_clean_mentions_joins_a_name_split_in_two() -> None:
+    text = "Their leader, Hafiz Saeed Khan Orakzai, appeared"
+    raw = [(14, 25, "PERSON"), (26, 38, "PERSON")]
+    assert [m.text for m in clean_mentions(text, raw)] == ["Hafiz Saeed Khan Orakzai"]
+
+
+def test_every_mention_offset_points_at_its_text() -> None:
+    text = "US National Security Adviser Susan Rice’s visit to Rawalpindi."
+    for mention in clean_mentions(text, [(0, 28, "ORG"), (29, 41, "PERSON"), (51, 61, "GPE")]):
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_add_acronym_mentions_tags_later_uses() -> None:
+    text = "the Islamic State (IS) grew. IS fighters and anti-IS slogans."
+    base = clean_mentions(text, [(4, 17, "ORG")])
+    added = add_acronym_mentions(text, base, {"IS": (4, 17)})
+    assert [(m.text, m.start) for m in added] == [("Islamic State", 4), ("IS", 19), ("IS", 29)]
+
+
+def test_fix_sentences_rejoins_a_split_inside_a_parenthesis_and_respects_paragraphs() -> None:
+    text = "He met Chief of Army Staff (COAS) General Sharif. Then he left.\n\nA new paragraph"
+    first = text.index("General")
+    bounds = [(0, first), (first, 49), (50, 63), (65, len(text))]
+    spans = [text[s.start : s.end] for s in fix_sentences(text, bounds)]
+    assert spans == [
+        "He met Chief of Army Staff (COAS) General Sharif.",
+        "Then he left.",
+        "A new paragraph",
+    ]
+
+
+def test_split_sentences_plain_needs_no_model() -> None:
+    text = "Primeira frase. Segunda frase!\n\nTerceira"
+    assert [text[s.start : s.end] for s in split_sentences_plain(text)] == [
+        "Primeira frase.",
+        "Segunda frase!",
+        "Terceira",
+    ]
+
+
+def test_clean_mentions_cuts_an_unclosed_bracket() -> None:
+    text = "The World Health Organization (WHO) is expected to review"
+    (mention,) = clean_mentions(text, [(4, 34, "ORG")])
+    assert mention.text == "World Health Organization"
