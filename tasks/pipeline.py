@@ -1,0 +1,114 @@
+"""The pipeline's Celery tasks, and the chain that runs them: the only Celery code in ``tasks``.
+
+Each task is like a web view: it decodes its payload, calls the stage function (which lives in
+``worker.stages``, on top of the pure functions of this package), and encodes the result for the
+next task. Transient failures are retried with exponential backoff and jitter; permanent ones,
+and transient ones that keep failing, go to the dead-letter stream with their reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery, Task, chain
+from celery.canvas import Signature
+from celery.exceptions import Ignore
+
+from tasks.errors import PermanentError, TransientError
+from tasks.models import CleanedArticle, ExtractedArticle, SummarisedArticle
+from worker import stages, stream
+from worker.app import app
+from worker.redis_client import REDIS_TRANSIENT_ERRORS, shared_client
+from worker.settings import STAGES, get_settings
+from worker.signals import article_dead_lettered
+
+log = logging.getLogger(__name__)
+
+
+class StageTask(Task):  # type: ignore[misc]
+    """Base of the stage tasks: retries transient errors, dead-letters everything else."""
+
+    abstract = True
+    stage = ""
+    autoretry_for = (TransientError, *REDIS_TRANSIENT_ERRORS)
+    retry_backoff = 1
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = get_settings().task_max_retries
+    acks_late = True
+    reject_on_worker_lost = True
+    typing = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except PermanentError as exc:
+            self.send_to_dead_letters(args[0] if args else None, exc)
+            raise Ignore() from exc
+
+    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        """An unexpected error, or a transient one that outlived its retries: dead-letter it."""
+        self.send_to_dead_letters(args[0] if args else None, exc)
+
+    def send_to_dead_letters(self, payload: Any, exc: BaseException) -> None:
+        """Record the payload this stage got, with the error, in the dead-letter stream."""
+        article_id = payload.get("id") if isinstance(payload, dict) else None
+        attempts = int(self.request.retries or 0) + 1
+        stream.dead_letter(
+            shared_client(),
+            get_settings(),
+            article_id=article_id,
+            stage=self.stage,
+            error=exc,
+            payload=payload,
+            attempts=attempts,
+        )
+        article_dead_lettered.send(sender=self, stage=self.stage, error_class=type(exc).__name__)
+        log.warning(
+            "stage=%s article=%s outcome=dead_lettered error=%s attempts=%d",
+            self.stage,
+            article_id,
+            type(exc).__name__,
+            attempts,
+        )
+
+
+@app.task(name="newsflow.clean", base=StageTask, bind=True, stage="clean")
+def clean(self: StageTask, record: Any) -> dict[str, Any]:
+    """Clean an input record."""
+    return stages.run_clean(get_settings(), record).model_dump(mode="json")
+
+
+@app.task(name="newsflow.extract", base=StageTask, bind=True, stage="extract")
+def extract(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
+    """Extract entities, keyphrases and sentences from a cleaned article."""
+    article = CleanedArticle.model_validate(payload)
+    return stages.run_extract(get_settings(), [article])[0].model_dump(mode="json")
+
+
+@app.task(name="newsflow.summarise", base=StageTask, bind=True, stage="summarise")
+def summarise(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
+    """Summarise an extracted article."""
+    article = ExtractedArticle.model_validate(payload)
+    return stages.run_summarise(get_settings(), article).model_dump(mode="json")
+
+
+@app.task(name="newsflow.publish", base=StageTask, bind=True, stage="publish")
+def publish(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
+    """Publish a summarised article to the results stream, once per article id."""
+    article = stages.finalise(SummarisedArticle.model_validate(payload))
+    outcome = stream.publish_once(shared_client(), get_settings(), article.id, article.model_dump_json())
+    return {"id": article.id, "entry_id": outcome.entry_id, "created": outcome.created}
+
+
+STAGE_TASKS = tuple(f"newsflow.{stage}" for stage in STAGES)
+
+
+def pipeline_chain(record: dict[str, Any], celery_app: Celery | None = None) -> Signature:
+    """The chain clean → extract → summarise → publish for one input record, sent through
+    ``celery_app`` (by default the worker's app); tasks are named, so the producer's app
+    needs no task code."""
+    celery_app = celery_app or app
+    first, *rest = STAGE_TASKS
+    return chain(celery_app.signature(first, args=(record,)), *(celery_app.signature(name) for name in rest))

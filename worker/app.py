@@ -1,0 +1,67 @@
+"""The Celery app, configured once from settings: Redis broker, JSON only, late acks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from worker.settings import STAGES, Settings, get_settings
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery's configuration for these settings."""
+    url = settings.redis_url.get_secret_value()
+    config: dict[str, Any] = {
+        "broker_url": url,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
+        "broker_transport_options": {
+            "visibility_timeout": settings.visibility_timeout_seconds,
+            "socket_timeout": 30,
+            "socket_connect_timeout": 10,
+            "health_check_interval": 25,
+            "retry_on_timeout": True,
+        },
+        "broker_pool_limit": 10,
+        # JSON only, both ways: a pickled message is refused, never deserialised.
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "event_serializer": "json",
+        "accept_content": ["json"],
+        "result_accept_content": ["json"],
+        # Results go to our stream, not to a Celery result backend.
+        "task_ignore_result": True,
+        "task_store_errors_even_if_ignored": False,
+        # At-least-once: ack after the task ran, redeliver when the worker dies.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_acks_on_failure_or_timeout": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": settings.task_time_limit_seconds,
+        "task_soft_time_limit": max(1, settings.task_time_limit_seconds - 10),
+        "task_default_queue": settings.queue("clean"),
+        "task_routes": {f"newsflow.{stage}": {"queue": settings.queue(stage)} for stage in STAGES},
+        "task_create_missing_queues": True,
+        "worker_proc_alive_timeout": 120,
+        "worker_hijack_root_logger": False,
+        "worker_redirect_stdouts": False,
+        "worker_send_task_events": False,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "enable_utc": True,
+        "timezone": "UTC",
+    }
+    if settings.max_memory_per_child_kb:
+        config["worker_max_memory_per_child"] = settings.max_memory_per_child_kb
+    return config
+
+
+def create_app(settings: Settings | None = None) -> Celery:
+    """A Celery app for these settings, with the pipeline's tasks and signal handlers."""
+    settings = settings or get_settings()
+    celery = Celery("newsflow", include=["tasks.pipeline", "worker.signals"])
+    celery.conf.update(celery_config(settings))
+    return celery
+
+
+app = create_app()

@@ -1,0 +1,279 @@
+"""The ``newsflow`` command: worker, enqueue, process, results, status, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import redis
+from pydantic import ValidationError
+
+from tasks.errors import NewsflowError
+from worker.settings import STAGES, Settings, get_settings, redact_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "NEWSFLOW_" + str(first["loc"][0]).upper() if first["loc"] else "NEWSFLOW_*"
+        raise click.ClickException(f"bad setting {name}: {first['msg']}") from exc
+
+
+def _one_line_errors(command: F) -> F:
+    """Turn the errors a user can cause into one clear line and exit status 1, not a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except redis.RedisError as exc:
+            url = redact_url(_settings().redis_url.get_secret_value())
+            raise click.ClickException(f"cannot use Redis at {url}: {exc}") from exc
+        except (NewsflowError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _client(settings: Settings) -> redis.Redis:
+    from worker.redis_client import connect
+
+    client = connect(settings, retries=0)
+    client.ping()
+    return client
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsflow")
+def main() -> None:
+    """newsflow: clean, extract, summarise and publish news articles through Redis and Celery."""
+    from worker.logs import configure_logging
+
+    configure_logging(os.environ.get("NEWSFLOW_LOG_LEVEL", "WARNING").upper(), json_lines=False)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option(
+    "-c",
+    "--concurrency",
+    type=click.IntRange(1),
+    help="Pool processes (default: NEWSFLOW_CONCURRENCY, the CPU count).",
+)
+@click.option("-Q", "--queues", help="Comma-separated stages to consume (default: all four).")
+@click.option("-n", "--hostname", help="Worker node name (default: newsflow@<host>-<pid>).")
+@click.option(
+    "--max-tasks-per-child",
+    type=click.IntRange(1),
+    help="Recycle a pool process after this many tasks.",
+)
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(
+    concurrency: int | None,
+    queues: str | None,
+    hostname: str | None,
+    max_tasks_per_child: int | None,
+    celery_args: tuple[str, ...],
+) -> None:
+    """Start a worker (a thin wrapper over `celery -A worker.app worker`); extra options go to Celery."""
+    settings = _settings()
+    stages = [s.strip() for s in queues.split(",")] if queues else list(STAGES)
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}",
+            param_hint="--queues",
+        )
+    metrics_dir = _fresh_metrics_dir()
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "worker.app",
+        "worker",
+        "--loglevel",
+        settings.log_level,
+        "--concurrency",
+        str(concurrency or settings.concurrency),
+        "--queues",
+        ",".join(settings.queue(stage) for stage in stages),
+        "--hostname",
+        hostname or f"newsflow@%h-{os.getpid()}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if max_tasks_per_child:
+        argv += ["--max-tasks-per-child", str(max_tasks_per_child)]
+    argv += list(celery_args)
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    os.execvpe(sys.executable, argv, env)
+
+
+def _fresh_metrics_dir() -> Path:
+    """An empty directory for this worker's multiprocess metrics (wiped if it already exists)."""
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(configured) if configured else Path(tempfile.gettempdir()) / f"newsflow-metrics-{os.getpid()}"
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def _items(sources: tuple[str, ...], settings: Settings) -> Iterator[Any]:
+    from worker.sources.files import SourceError, iter_source
+
+    for source in sources:
+        try:
+            yield from iter_source(source, settings.max_input_bytes)
+        except SourceError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@_one_line_errors
+def enqueue(sources: tuple[str, ...]) -> None:
+    """Queue articles from JSONL files, folders of .txt/.html files, or - (stdin)."""
+    from worker.producer import enqueue_items
+
+    settings = _settings()
+    client = _client(settings)
+    report = enqueue_items(_items(sources, settings), settings, client)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write JSONL here (default: stdout).",
+)
+@_one_line_errors
+def process(sources: tuple[str, ...], output: str | None) -> None:
+    """Run every stage in this process (no Redis) and write one JSON line per input record."""
+    from worker.inprocess import process_items
+
+    settings = _settings()
+    handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    done = failed = 0
+    try:
+        for record in process_items(_items(sources, settings), settings):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if "error" in record:
+                failed += 1
+            else:
+                done += 1
+    finally:
+        if output:
+            handle.close()
+    click.echo(f"processed {done}, failed {failed}", err=True)
+
+
+@main.command()
+@click.option("-f", "--follow", is_flag=True, help="Keep printing results as they are published.")
+@click.option("-n", "--count", type=click.IntRange(1), help="Print at most this many results.")
+@click.option("--from", "start", default="-", help="Start at this stream entry id (default: the oldest).")
+@click.option(
+    "--group",
+    help="Read as this consumer group (each result once per group), acking what is printed.",
+)
+@click.option("--consumer", default="cli", show_default=True, help="Consumer name within --group.")
+@_one_line_errors
+def results(follow: bool, count: int | None, start: str, group: str | None, consumer: str) -> None:
+    """Print published results from the results stream as JSON lines."""
+    from worker import stream
+
+    settings = _settings()
+    client = _client(settings)
+    printed = 0
+    name = settings.results_stream
+
+    def emit(entry: stream.StreamEntry) -> bool:
+        nonlocal printed
+        click.echo(entry.fields.get("data", "{}"))
+        printed += 1
+        return count is not None and printed >= count
+
+    if group:
+        while True:
+            batch = stream.read_group(
+                client,
+                name,
+                group,
+                consumer=consumer,
+                count=min(100, count or 100),
+                block_ms=5000 if follow else None,
+            )
+            for entry in batch:
+                stop = emit(entry)
+                client.xack(name, group, entry.entry_id)
+                if stop:
+                    return
+            if not batch and not follow:
+                return
+    last = start
+    for entry in stream.read_range(client, name, start=start, count=count):
+        last = entry.entry_id
+        if emit(entry):
+            return
+    if follow:
+        for entry in stream.follow(client, name, last_id=last if last != "-" else "0"):
+            if emit(entry):
+                return
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+@_one_line_errors
+def status(as_json: bool) -> None:
+    """Queue depths, workers alive, articles published, dead letters."""
+    from worker.status import read_status
+
+    settings = _settings()
+    report = read_status(settings, _client(settings))
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(f"redis        {report['redis']}")
+    click.echo(
+        f"workers      {report['workers_alive']} alive"
+        + (f" ({', '.join(report['workers'])})" if report["workers"] else "")
+    )
+    for stage, depth in report["queues"].items():
+        click.echo(f"queue        {stage:<10} {depth} waiting")
+    click.echo(f"published    {report['published']}")
+    click.echo(f"dead letters {report['dead_letters']}")
+
+
+@main.command()
+@click.option(
+    "--samples",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of articles (default: the bundled samples).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(10),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for the results.",
+)
+def demo(samples: str | None, timeout: int) -> None:
+    """Start what is needed, push the sample articles through a worker, and show the results."""
+    from worker.demo import run_demo
+
+    run_demo(Path(samples) if samples else None, timeout)

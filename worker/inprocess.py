@@ -1,0 +1,58 @@
+"""``newsflow process``: the same stages in this process, no broker, in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from tasks.errors import PermanentError
+from tasks.models import CleanedArticle
+from worker import stages
+from worker.settings import Settings
+from worker.sources.files import SourceItem
+
+
+def error_record(
+    origin: str, stage: str, error_class: str, message: str, article_id: str | None = None
+) -> dict[str, Any]:
+    """The output line for an input that could not be processed."""
+    return {
+        "id": article_id,
+        "origin": origin,
+        "error": {"stage": stage, "class": error_class, "message": message},
+    }
+
+
+def process_items(items: Iterable[SourceItem], settings: Settings) -> Iterator[dict[str, Any]]:
+    """One output record per input item, in input order: a result, or an error record."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, settings.nlp_batch_size)):
+        yield from _process_batch(batch, settings)
+
+
+def _process_batch(batch: list[SourceItem], settings: Settings) -> Iterator[dict[str, Any]]:
+    outputs: list[dict[str, Any] | None] = [None] * len(batch)
+    cleaned: list[tuple[int, CleanedArticle]] = []
+    for index, item in enumerate(batch):
+        if item.error is not None:
+            reason_class, _, message = item.error.partition(": ")
+            outputs[index] = error_record(item.origin, "read", reason_class, message)
+            continue
+        record = item.record
+        if isinstance(record, dict) and not record.get("enqueued_at"):
+            record = {**record, "enqueued_at": stages.now_iso()}
+        try:
+            article = stages.run_clean(settings, record)
+        except PermanentError as exc:
+            record_id = item.record.get("id") if isinstance(item.record, dict) else None
+            outputs[index] = error_record(item.origin, "clean", type(exc).__name__, str(exc), record_id)
+            continue
+        cleaned.append((index, article))
+    extracted = stages.run_extract(settings, [article for _, article in cleaned])
+    for (index, _), article in zip(cleaned, extracted, strict=True):
+        summarised = stages.run_summarise(settings, article)
+        outputs[index] = stages.finalise(summarised).model_dump(mode="json")
+    for output in outputs:
+        if output is not None:
+            yield output

