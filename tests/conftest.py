@@ -1,0 +1,145 @@
+"""Fixtures shared by every tier: paths to the shared data, and real services for the tiers that need them.
+
+Integration and end-to-end tests start their own ``redis-server`` on a free port and a real
+``newsflow worker`` subprocess against it; they never use fakes, eager mode or a shared database.
+A missing ``redis-server`` fails those tests: it does not skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+
+from worker.localredis import LocalRedis
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", REPO.parent / "shared" / "data"))
+SEED_ARTICLE = DATA_DIR / "seed" / "seed-article.txt"
+SAMPLES = REPO / "worker" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests never inherit the developer's NEWSFLOW_* settings, and leave os.environ as they found it."""
+    from worker.settings import get_settings
+
+    for name in list(os.environ):
+        if name.startswith("NEWSFLOW_") and name != "NEWSFLOW_DATA_DIR":
+            monkeypatch.delenv(name)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed article: a real article with a scraped page's boilerplate at its end."""
+    if not SEED_ARTICLE.exists():
+        pytest.fail(f"the seed article is missing at {SEED_ARTICLE} (set NEWSFLOW_DATA_DIR)")
+    return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> None:
+    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[LocalRedis]:
+    """A private redis-server on a free port, for this test session."""
+    server = LocalRedis()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@dataclass
+class RunningWorker:
+    """A ``newsflow worker`` subprocess and the environment it runs with."""
+
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    log_path: Path
+    client: redis.Redis
+
+    def log(self) -> str:
+        """What the worker has logged so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+def start_worker(
+    env: dict[str, str], log_path: Path, concurrency: int = 2, *extra: str
+) -> subprocess.Popen[bytes]:
+    """Start ``newsflow worker`` as its own process group."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "worker", "worker", "--concurrency", str(concurrency), *extra],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=REPO,
+        )
+
+
+def stop_worker(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """SIGTERM the worker's process group, then SIGKILL if it does not exit in time."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def worker_env(redis_url: str, prefix: str, **settings: str) -> dict[str, str]:
+    """The environment of a worker or CLI run against this Redis and key prefix."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    env.update(
+        {
+            "NEWSFLOW_REDIS_URL": redis_url,
+            "NEWSFLOW_KEY_PREFIX": prefix,
+            "NEWSFLOW_METRICS_PORT": "0",
+        }
+    )
+    env.update({f"NEWSFLOW_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
+@pytest.fixture(scope="session")
+def running_worker(
+    redis_server: LocalRedis, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningWorker]:
+    """A real two-process ``newsflow worker`` against the private Redis, for the whole session."""
+    from worker.localredis import free_port
+
+    prefix = f"nftest-{secrets.token_hex(3)}"
+    env = worker_env(redis_server.url, prefix, metrics_port=str(free_port()))
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = start_worker(env, log_path)
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    worker = RunningWorker(process, env, log_path, client)
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"worker exited with {process.returncode}:\n{worker.log()[-3000:]}")
+        return bool(list(client.scan_iter(match=f"{prefix}:workers:*")))
+
+    wait_until(ready, 180, "the worker's first heartbeat")
+    yield worker
+    stop_worker(process)

@@ -1,0 +1,101 @@
+"""End to end: the seed article through the `newsflow` CLI, a private redis-server and a real worker."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, SEED_ARTICLE, RunningWorker, wait_until, worker_env
+
+pytestmark = pytest.mark.e2e
+
+BOILERPLATE = (
+    "Share This:",
+    "Welcome! Login in to your account",
+    "Remember me",
+    "Lost your password?",
+    "Don't have account. Register",
+    "Lost Password",
+)
+EXPECTED_ENTITIES = (
+    "Susan Rice",
+    "Raheel Sharif",
+    "Lloyd Austin",
+    "Yousaf al-Salafi",
+    "Hafiz Saeed Khan Orakzai",
+    "Pakistan",
+    "Afghanistan",
+    "Lahore",
+    "Rawalpindi",
+)
+
+
+def newsflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "worker", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def seed_result(env: dict[str, str]) -> dict | None:  # type: ignore[type-arg]
+    results = newsflow(env, "results")
+    assert results.returncode == 0, results.stderr
+    for line in results.stdout.splitlines():
+        record = json.loads(line)
+        if (record.get("title") or "").startswith("US takes Pakistan"):
+            return record
+    return None
+
+
+def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
+    running_worker: RunningWorker,
+) -> None:
+    env = running_worker.env
+    queued = newsflow(env, "enqueue", str(SEED_ARTICLE))
+    assert queued.returncode == 0, queued.stderr
+    assert queued.stdout.startswith("queued 1, rejected 0")
+    wait_until(lambda: seed_result(env), 90, "the seed article on the results stream", interval=0.5)
+    result = seed_result(env)
+    assert result is not None
+
+    text = result["text"]
+    for line in BOILERPLATE:
+        assert line not in text
+    assert result["dateline"] == "ISLAMABAD"
+
+    names = {e["name"] for e in result["canonical_entities"]} | {e["text"] for e in result["entities"]}
+    for expected in EXPECTED_ENTITIES:
+        assert expected in names, f"{expected} missing from {sorted(names)}"
+
+    sentences = result["summary_sentences"]
+    assert 2 <= len(sentences) <= 4
+    body_sentences = {text[s["start"] : s["end"]] for s in result["sentences"]}
+    for sentence in sentences:
+        assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+        assert sentence["text"] in body_sentences
+    assert result["summary"] == " ".join(s["text"] for s in sentences)
+
+
+def test_the_cli_reports_an_unreachable_redis_in_one_line() -> None:
+    env = worker_env("redis://127.0.0.1:1/0", "nf-unreachable")
+    for args in (["status"], ["enqueue", str(SEED_ARTICLE)], ["results"]):
+        run = newsflow(env, *args)
+        assert run.returncode == 1
+        assert "cannot use Redis at redis://127.0.0.1:1/0" in run.stderr
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_the_cli_never_prints_the_redis_password() -> None:
+    env = worker_env("redis://:hunter2secret@127.0.0.1:1/0", "nf-secret")
+    run = newsflow(env, "status")
+    assert run.returncode == 1 and "hunter2secret" not in run.stderr + run.stdout
+    assert re.search(r"redis://:\*\*\*@127\.0\.0\.1:1/0", run.stderr)

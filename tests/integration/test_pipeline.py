@@ -1,0 +1,162 @@
+"""The distributed path against a real Redis and a real two-process Celery worker."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.request
+from typing import Any
+
+import pytest
+
+from tasks.pipeline import pipeline_chain
+from tests.conftest import RunningWorker, wait_until
+from worker import stream
+from worker.app import create_app
+from worker.producer import enqueue_items
+from worker.settings import Settings
+from worker.sources.files import SourceItem
+
+pytestmark = pytest.mark.integration
+
+
+def settings_of(worker: RunningWorker) -> Settings:
+    return Settings(redis_url=worker.env["NEWSFLOW_REDIS_URL"], key_prefix=worker.env["NEWSFLOW_KEY_PREFIX"])
+
+
+def article(tag: str) -> dict[str, Any]:
+    return {
+        "id": f"it-{tag}-{secrets.token_hex(4)}",
+        "title": f"Test story {tag}",
+        "text": (
+            f"LISBON – The city council of Lisbon approved plan {tag} on Monday, "
+            "the mayor Carlos Moedas said.\n\n"
+            "The plan adds three tram lines and a new bridge over the Tagus river by 2030. "
+            "Opposition councillors said the budget was too small for a project of this size."
+        ),
+    }
+
+
+def published(worker: RunningWorker, settings: Settings, article_id: str) -> dict[str, Any] | None:
+    entry_id = worker.client.get(stream.published_marker(settings, article_id))
+    if not entry_id:
+        return None
+    (entry,) = stream.read_range(worker.client, settings.results_stream, entry_id, entry_id)
+    return entry.json_field()
+
+
+def dead_letters_for(worker: RunningWorker, settings: Settings, article_id: str) -> list[dict[str, str]]:
+    return [
+        e.fields
+        for e in stream.read_range(worker.client, settings.dead_letter_stream)
+        if e.fields["article_id"] == article_id
+    ]
+
+
+def test_an_enqueued_article_is_published_with_every_field(running_worker: RunningWorker) -> None:
+    settings = settings_of(running_worker)
+    record = article("fields")
+    report = enqueue_items(
+        [SourceItem("test", record)], settings, running_worker.client, create_app(settings)
+    )
+    assert report.queued == 1
+    wait_until(lambda: published(running_worker, settings, record["id"]), 60, "the article to be published")
+    result = published(running_worker, settings, record["id"])
+    assert result is not None
+    assert result["dateline"] == "LISBON"
+    assert any(e["name"] == "Carlos Moedas" and e["label"] == "PERSON" for e in result["canonical_entities"])
+    assert set(result["timings"]) == {"clean", "extract", "summarise"}
+    assert result["enqueued_at"] <= result["published_at"]
+    for sentence in result["summary_sentences"]:
+        assert result["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+
+
+def test_the_same_article_enqueued_twice_is_published_once(running_worker: RunningWorker) -> None:
+    settings = settings_of(running_worker)
+    record = article("twice")
+    app = create_app(settings)
+    enqueue_items(
+        [SourceItem("a", record), SourceItem("b", dict(record))],
+        settings,
+        running_worker.client,
+        app,
+    )
+    wait_until(lambda: published(running_worker, settings, record["id"]), 60, "the article to be published")
+    # The second copy runs to completion too; wait until no message of this test is left in the queues.
+    wait_until(
+        lambda: all(
+            running_worker.client.llen(settings.queue(s)) == 0
+            for s in ("clean", "extract", "summarise", "publish")
+        ),
+        60,
+        "the queues to drain",
+    )
+    entries = [
+        e
+        for e in stream.read_range(running_worker.client, settings.results_stream)
+        if e.fields["id"] == record["id"]
+    ]
+    assert len(entries) == 1
+
+
+def test_publish_once_is_atomic_per_article_id(running_worker: RunningWorker) -> None:
+    settings = settings_of(running_worker)
+    article_id = f"direct-{secrets.token_hex(4)}"
+    first = stream.publish_once(running_worker.client, settings, article_id, json.dumps({"id": article_id}))
+    second = stream.publish_once(running_worker.client, settings, article_id, json.dumps({"id": article_id}))
+    assert first.created and not second.created
+    assert first.entry_id == second.entry_id
+
+
+def test_an_invalid_record_is_dead_lettered_and_the_worker_keeps_going(
+    running_worker: RunningWorker,
+) -> None:
+    settings = settings_of(running_worker)
+    app = create_app(settings)
+    bad_id = f"bad-{secrets.token_hex(4)}"
+    # Straight onto the queue, past the producer's own validation, as a foreign producer might.
+    pipeline_chain({"id": bad_id, "title": "no body at all"}, app).apply_async()
+    good = article("after-bad")
+    pipeline_chain(good, app).apply_async()
+    wait_until(lambda: dead_letters_for(running_worker, settings, bad_id), 60, "the dead letter")
+    (letter,) = dead_letters_for(running_worker, settings, bad_id)
+    assert letter["stage"] == "clean"
+    assert letter["error_class"] == "InvalidRecord"
+    assert "text" in letter["error"] and letter["attempts"] == "1"
+    assert json.loads(letter["payload"])["title"] == "no body at all"
+    wait_until(
+        lambda: published(running_worker, settings, good["id"]),
+        60,
+        "the good article after the bad one",
+    )
+
+
+def test_status_reports_the_live_worker_and_metrics_count_what_was_published(
+    running_worker: RunningWorker,
+) -> None:
+    from worker.status import read_status
+
+    settings = settings_of(running_worker)
+    status = read_status(settings, running_worker.client)
+    assert status["workers_alive"] == 1
+    port = running_worker.env["NEWSFLOW_METRICS_PORT"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        assert json.load(response)["healthy"] is True
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    published_line = next(
+        line for line in text.splitlines() if line.startswith("newsflow_articles_published_total")
+    )
+    assert float(published_line.split()[-1]) == status["published"] - _direct_publishes(
+        running_worker, settings
+    )
+    assert 'newsflow_queue_depth{queue="clean"}' in text
+
+
+def _direct_publishes(worker: RunningWorker, settings: Settings) -> int:
+    """Entries the tests appended with publish_once directly, which no task counted."""
+    return sum(
+        1
+        for e in stream.read_range(worker.client, settings.results_stream)
+        if e.fields["id"].startswith("direct-")
+    )

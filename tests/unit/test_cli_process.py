@@ -1,0 +1,72 @@
+"""``newsflow process``: the in-process path, driven through the real CLI entry point (no Redis)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from worker.cli import main
+
+
+def test_process_writes_one_output_record_per_input_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {
+            "id": "good-1",
+            "text": "ISLAMABAD – Officials met on Monday to discuss the new alliance against militants.",
+        },
+        {"id": "bad-1", "title": "no body"},
+        {
+            "id": "good-2",
+            "html": (
+                "<html><body><article><p>The council in Ghent approved the new library budget "
+                "on Friday after a long debate.</p></article></body></html>"
+            ),
+        },
+    ]
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["process", str(source), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["good-1", "bad-1", "good-2"]
+    assert records[1]["error"]["class"] == "InvalidRecord"
+    first = records[0]
+    for field in (
+        "id",
+        "url",
+        "title",
+        "source",
+        "published",
+        "language",
+        "text",
+        "dateline",
+        "entities",
+        "canonical_entities",
+        "keyphrases",
+        "summary",
+        "summary_sentences",
+        "timings",
+        "enqueued_at",
+        "published_at",
+        "pipeline_version",
+    ):
+        assert field in first
+    assert first["dateline"] == "ISLAMABAD"
+    assert "processed 2, failed 1" in result.stderr
+
+
+def test_process_reads_the_sample_folder() -> None:
+    result = CliRunner().invoke(main, ["process", str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 6 and all("error" not in r for r in records)
+
+
+def test_process_reports_a_missing_file_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["process", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 1
+    assert "no such file" in result.output and "Traceback" not in result.output
