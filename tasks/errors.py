@@ -9,7 +9,9 @@
         ├── InputTooLarge         the input is over the configured size limit
         ├── UndecodableInput      bytes that are not text in any encoding we accept
         ├── UnsupportedContent    a content type the cleaner does not handle
-        └── EmptyArticle          nothing of the article is left after cleaning
+        ├── EmptyArticle          nothing of the article is left after cleaning
+        ├── PoisonArticle         delivered again and again without finishing: it kills its worker
+        └── RefusedMessage        a queue message that is not a JSON task of ours (pickle, garbage)
 
 Library exceptions are caught at the boundary and re-raised as one of these with ``from exc``.
 """
@@ -47,3 +49,11 @@ class UnsupportedContent(PermanentError):
 
 class EmptyArticle(PermanentError):
     """Nothing of the article is left after cleaning."""
+
+
+class PoisonArticle(PermanentError):
+    """The article was delivered again and again without finishing: it kills or hangs its worker."""
+
+
+class RefusedMessage(PermanentError):
+    """A queue message that is not a JSON task of ours (a pickle, garbage, an unknown task)."""

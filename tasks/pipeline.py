@@ -14,11 +14,13 @@ from typing import Any
 from celery import Celery, Task, chain
 from celery.canvas import Signature
 from celery.exceptions import Ignore
+from celery.utils.time import get_exponential_backoff_interval
 
-from tasks.errors import PermanentError, TransientError
+from tasks.errors import PermanentError, PoisonArticle, TransientError
 from tasks.models import CleanedArticle, ExtractedArticle, SummarisedArticle
 from worker import stages, stream
 from worker.app import app
+from worker.deliveries import begin_delivery
 from worker.redis_client import REDIS_TRANSIENT_ERRORS, shared_client
 from worker.settings import STAGES, get_settings
 from worker.signals import article_dead_lettered
@@ -41,20 +43,41 @@ class StageTask(Task):  # type: ignore[misc]
     typing = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        payload = args[0] if args else None
+        settings, client = get_settings(), shared_client()
+        attempt = int(self.request.retries or 0)
         try:
+            delivery = begin_delivery(
+                client,
+                settings,
+                task_id=self.request.id,
+                attempt=attempt,
+                stage=self.stage,
+                article_id=_article_id(payload),
+            )
+        except REDIS_TRANSIENT_ERRORS as exc:
+            raise self.retry(exc=exc, countdown=backoff_seconds(attempt)) from exc
+        try:
+            if delivery.count > settings.max_deliveries:
+                raise PoisonArticle(
+                    f"delivered {delivery.count} times without finishing (limit {settings.max_deliveries}): "
+                    "it kills or hangs its worker"
+                )
             return super().__call__(*args, **kwargs)
         except PermanentError as exc:
-            self.send_to_dead_letters(args[0] if args else None, exc)
+            self.send_to_dead_letters(payload, exc, attempts=max(attempt + 1, delivery.count - 1))
             raise Ignore() from exc
+        finally:
+            delivery.finish(client)
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        """An unexpected error, or a transient one that outlived its retries: dead-letter it."""
+        """An unexpected error, a hard time limit, or a transient error that outlived its retries."""
         self.send_to_dead_letters(args[0] if args else None, exc)
 
-    def send_to_dead_letters(self, payload: Any, exc: BaseException) -> None:
+    def send_to_dead_letters(self, payload: Any, exc: BaseException, attempts: int | None = None) -> None:
         """Record the payload this stage got, with the error, in the dead-letter stream."""
-        article_id = payload.get("id") if isinstance(payload, dict) else None
-        attempts = int(self.request.retries or 0) + 1
+        article_id = _article_id(payload)
+        attempts = attempts or int(self.request.retries or 0) + 1
         stream.dead_letter(
             shared_client(),
             get_settings(),
@@ -72,6 +95,16 @@ class StageTask(Task):  # type: ignore[misc]
             type(exc).__name__,
             attempts,
         )
+
+
+def _article_id(payload: Any) -> str | None:
+    value = payload.get("id") if isinstance(payload, dict) else None
+    return str(value) if value else None
+
+
+def backoff_seconds(attempt: int) -> int:
+    """Exponential backoff with full jitter for the given retry attempt, capped at a minute."""
+    return int(get_exponential_backoff_interval(factor=1, retries=attempt, maximum=60, full_jitter=True))
 
 
 @app.task(name="newsflow.clean", base=StageTask, bind=True, stage="clean")
@@ -105,10 +138,13 @@ def publish(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
 STAGE_TASKS = tuple(f"newsflow.{stage}" for stage in STAGES)
 
 
-def pipeline_chain(record: dict[str, Any], celery_app: Celery | None = None) -> Signature:
-    """The chain clean → extract → summarise → publish for one input record, sent through
-    ``celery_app`` (by default the worker's app); tasks are named, so the producer's app
-    needs no task code."""
+def pipeline_chain(
+    record: dict[str, Any], celery_app: Celery | None = None, from_stage: str = "clean"
+) -> Signature:
+    """The chain clean → extract → summarise → publish for one input record (or, with
+    ``from_stage``, the rest of it from that stage on, for a payload that stage takes), sent through
+    ``celery_app`` (by default the worker's app); tasks are named, so the producer's app needs no
+    task code."""
     celery_app = celery_app or app
-    first, *rest = STAGE_TASKS
+    first, *rest = STAGE_TASKS[STAGES.index(from_stage) :]
     return chain(celery_app.signature(first, args=(record,)), *(celery_app.signature(name) for name in rest))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,11 +129,22 @@ def running_worker(
     """A real two-process ``newsflow worker`` against the private Redis, for the whole session."""
     from worker.localredis import free_port
 
-    prefix = f"nftest-{secrets.token_hex(3)}"
-    env = worker_env(redis_server.url, prefix, metrics_port=str(free_port()))
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    process = start_worker(env, log_path)
-    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    log_dir = tmp_path_factory.mktemp("worker")
+    with dedicated_worker(redis_server.url, log_dir, concurrency=2, metrics_port=str(free_port())) as worker:
+        yield worker
+
+
+@contextmanager
+def dedicated_worker(
+    redis_url: str, log_dir: Path, concurrency: int = 1, extra_args: tuple[str, ...] = (), **settings: str
+) -> Iterator[RunningWorker]:
+    """A worker of its own (own key prefix and settings) for a test that changes or kills it."""
+    prefix = settings.pop("key_prefix", None) or f"nftest-{secrets.token_hex(3)}"
+    env = worker_env(redis_url, prefix, **settings)
+    log_path = log_dir / f"worker-{prefix}-{secrets.token_hex(2)}.log"
+    process = start_worker(env, log_path, concurrency, *extra_args)
+    tls = {"ssl_ca_certs": settings["redis_tls_ca_file"]} if "redis_tls_ca_file" in settings else {}
+    client = redis.Redis.from_url(redis_url, decode_responses=True, **tls)  # type: ignore[arg-type]
     worker = RunningWorker(process, env, log_path, client)
 
     def ready() -> bool:
@@ -140,6 +152,8 @@ def running_worker(
             pytest.fail(f"worker exited with {process.returncode}:\n{worker.log()[-3000:]}")
         return bool(list(client.scan_iter(match=f"{prefix}:workers:*")))
 
-    wait_until(ready, 180, "the worker's first heartbeat")
-    yield worker
-    stop_worker(process)
+    try:
+        wait_until(ready, 180, "the worker's first heartbeat")
+        yield worker
+    finally:
+        stop_worker(process)

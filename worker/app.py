@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from celery import Celery
@@ -46,11 +47,21 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_proc_alive_timeout": 120,
         "worker_hijack_root_logger": False,
         "worker_redirect_stdouts": False,
-        "worker_send_task_events": False,
+        "worker_send_task_events": settings.task_events,
+        "task_send_sent_event": settings.task_events,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "worker_consumer": "worker.consumer:NewsflowConsumer",
+        # SIGTERM: running tasks get this long to finish, then they are re-queued (acks_late) and the
+        # worker exits; an idle worker exits at once.
+        "worker_soft_shutdown_timeout": settings.shutdown_timeout_seconds,
+        "worker_enable_soft_shutdown_on_idle": False,
         "enable_utc": True,
         "timezone": "UTC",
     }
+    tls = settings.redis_tls_options()
+    if tls:
+        cert_reqs = ssl.CERT_REQUIRED if settings.redis_tls_verify else ssl.CERT_NONE
+        config["broker_use_ssl"] = {**tls, "ssl_cert_reqs": cert_reqs}
     if settings.max_memory_per_child_kb:
         config["worker_max_memory_per_child"] = settings.max_memory_per_child_kb
     return config

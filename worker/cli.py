@@ -117,7 +117,9 @@ def worker(
     if max_tasks_per_child:
         argv += ["--max-tasks-per-child", str(max_tasks_per_child)]
     argv += list(celery_args)
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    # SIGTERM starts Celery's soft shutdown: running tasks get NEWSFLOW_SHUTDOWN_TIMEOUT_SECONDS to
+    # finish, then they are re-queued (acks_late) and the worker exits.
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "REMAP_SIGTERM": "SIGQUIT"}
     os.execvpe(sys.executable, argv, env)
 
 
@@ -277,3 +279,78 @@ def demo(samples: str | None, timeout: int) -> None:
     from worker.demo import run_demo
 
     run_demo(Path(samples) if samples else None, timeout)
+
+
+@main.group()
+def dlq() -> None:
+    """Inspect and re-drive the dead-letter stream."""
+
+
+@dlq.command("list")
+@click.option(
+    "-n", "--count", type=click.IntRange(1), default=50, show_default=True, help="Show at most this many."
+)
+@_one_line_errors
+def dlq_list(count: int) -> None:
+    """One line per dead letter: entry id, stage, error class, article id, message."""
+    from worker.dlq import list_letters
+
+    settings = _settings()
+    client = _client(settings)
+    entries = list_letters(client, settings, count)
+    for entry in entries:
+        f = entry.fields
+        click.echo(
+            f"{entry.entry_id}  {f.get('stage', ''):<9} {f.get('error_class', ''):<18} "
+            f"{f.get('article_id') or '-':<26} {f.get('error', '')[:100]}"
+        )
+    total = client.xlen(settings.dead_letter_stream)
+    click.echo(
+        f"{total} dead letter(s)" + (f", {len(entries)} shown" if total > len(entries) else ""), err=True
+    )
+
+
+@dlq.command("show")
+@click.argument("entry_id")
+@_one_line_errors
+def dlq_show(entry_id: str) -> None:
+    """Print one dead letter as JSON, with its payload."""
+    from worker.dlq import describe, get_letter
+
+    settings = _settings()
+    entry = get_letter(_client(settings), settings, entry_id)
+    if entry is None:
+        raise click.ClickException(f"no dead letter {entry_id} in {settings.dead_letter_stream}")
+    click.echo(json.dumps(describe(entry), ensure_ascii=False, indent=2))
+
+
+@dlq.command("replay")
+@click.argument("entry_ids", nargs=-1)
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
+@_one_line_errors
+def dlq_replay(entry_ids: tuple[str, ...], replay_all: bool) -> None:
+    """Send dead letters back into the pipeline at the stage that failed, and remove them."""
+    from worker.app import create_app
+    from worker.dlq import replay
+
+    if bool(entry_ids) == replay_all:
+        raise click.UsageError("give entry ids or --all (not both)")
+    settings = _settings()
+    report = replay(
+        _client(settings), settings, create_app(settings), None if replay_all else list(entry_ids)
+    )
+    click.echo(report.summary())
+
+
+@dlq.command("purge")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_one_line_errors
+def dlq_purge(yes: bool) -> None:
+    """Delete every dead letter."""
+    from worker.dlq import purge
+
+    settings = _settings()
+    client = _client(settings)
+    if not yes:
+        click.confirm(f"delete every entry of {settings.dead_letter_stream}?", abort=True)
+    click.echo(f"purged {purge(client, settings)} dead letter(s)")

@@ -29,8 +29,11 @@ DEFAULT_URL = "redis://localhost:6379/0"
 
 
 def _answers(url: str) -> bool:
+    from worker.redis_client import connect
+    from worker.settings import Settings
+
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2).ping())
+        return bool(connect(Settings(redis_url=url), retries=0).ping())
     except redis.RedisError:
         return False
 
@@ -140,7 +143,9 @@ def run_demo(samples: Path | None, timeout: int) -> None:
 
     get_settings.cache_clear()
     settings = get_settings()
-    client = redis.Redis.from_url(url, decode_responses=True)
+    from worker.redis_client import connect
+
+    client = connect(settings, retries=1)
     log_path = Path(private.directory if private else "/tmp") / f"{prefix}-worker.log"
     worker = _start_worker(env, log_path)
     try:

@@ -28,6 +28,7 @@ def connect(settings: Settings, retries: int = 3) -> redis.Redis:
         health_check_interval=25,
         retry=Retry(ExponentialWithJitterBackoff(base=0.1, cap=2.0), retries),
         retry_on_error=list(REDIS_TRANSIENT_ERRORS),
+        **settings.redis_tls_options(),
     )
 
 

@@ -22,6 +22,14 @@ class Settings(BaseSettings):
         SecretStr("redis://localhost:6379/0"),
         description="Broker and state store; redis:// or rediss:// (TLS), with an optional password.",
     )
+    redis_tls_ca_file: str | None = Field(
+        None, description="CA bundle that signs the Redis server's certificate."
+    )
+    redis_tls_cert_file: str | None = Field(None, description="Client certificate, when Redis asks for one.")
+    redis_tls_key_file: str | None = Field(None, description="Client certificate's private key.")
+    redis_tls_verify: bool = Field(
+        True, description="Verify the Redis server's certificate (rediss:// only)."
+    )
     key_prefix: str = Field("newsflow", description="Prefix of every Redis key and queue newsflow uses.")
     results_stream_name: str | None = Field(None, description="Results stream; default <prefix>:results.")
     results_max_length: int = Field(1_000_000, description="Approximate cap on the results stream length.")
@@ -49,14 +57,24 @@ class Settings(BaseSettings):
     task_max_retries: int = Field(
         5, ge=0, description="Retries of a transient failure before dead-lettering."
     )
+    max_deliveries: int = Field(
+        3,
+        ge=1,
+        description="Deliveries of one task that never finishes (it kills its worker) before dead-lettering.",
+    )
+    shutdown_timeout_seconds: float = Field(
+        30.0, ge=0, description="On SIGTERM, how long running tasks may finish before they are re-queued."
+    )
     task_time_limit_seconds: int = Field(300, ge=5, description="Hard time limit of one stage.")
-    visibility_timeout_seconds: int = Field(3600, ge=60, description="Redelivery delay of unacked tasks.")
+    visibility_timeout_seconds: int = Field(3600, ge=5, description="Redelivery delay of unacked tasks.")
     max_memory_per_child_kb: int = Field(
         800_000, ge=0, description="Recycle a pool process above this RSS (0: never)."
     )
 
     metrics_host: str = Field("127.0.0.1", description="Address the worker's /metrics and /healthz bind to.")
     metrics_port: int = Field(9808, ge=0, le=65535, description="Port of /metrics and /healthz (0: off).")
+    metrics_enabled: bool = Field(True, description="Record metrics (off only to measure their cost).")
+    task_events: bool = Field(False, description="Send Celery task events (for Flower).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property
@@ -68,6 +86,20 @@ class Settings(BaseSettings):
     def dead_letter_stream(self) -> str:
         """The Redis Stream failed articles are dead-lettered to."""
         return f"{self.key_prefix}:dead"
+
+    def redis_tls_options(self) -> dict[str, object]:
+        """redis-py SSL options for a rediss:// URL (empty for redis://)."""
+        if not self.redis_url.get_secret_value().startswith("rediss://"):
+            return {}
+        options: dict[str, object] = {"ssl_cert_reqs": "required" if self.redis_tls_verify else "none"}
+        for option, value in (
+            ("ssl_ca_certs", self.redis_tls_ca_file),
+            ("ssl_certfile", self.redis_tls_cert_file),
+            ("ssl_keyfile", self.redis_tls_key_file),
+        ):
+            if value:
+                options[option] = value
+        return options
 
     def key(self, *parts: str) -> str:
         """A Redis key under this deployment's prefix."""

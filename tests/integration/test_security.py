@@ -1,0 +1,69 @@
+"""Redis over TLS with a password, and secrets kept out of logs, status and metrics."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SEED_ARTICLE, dedicated_worker, wait_until
+from worker.localredis import LocalRedis, free_port, make_tls_files
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_worker_runs_over_tls_with_a_password_and_never_shows_it(tmp_path: Path) -> None:
+    password = f"pw-{secrets.token_hex(8)}"
+    tls = make_tls_files(tmp_path / "tls")
+    server = LocalRedis(password=password, tls=tls).start()
+    try:
+        port = str(free_port())
+        with dedicated_worker(
+            server.url,
+            tmp_path,
+            concurrency=1,
+            redis_tls_ca_file=str(tls.ca),
+            metrics_port=port,
+            log_level="DEBUG",
+        ) as worker:
+            env = worker.env
+            run = subprocess.run(
+                [sys.executable, "-m", "worker", "enqueue", str(SEED_ARTICLE)],
+                env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+            assert run.returncode == 0, run.stderr
+
+            def published() -> bool:
+                status = subprocess.run(
+                    [sys.executable, "-m", "worker", "status", "--json"],
+                    env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+                )  # fmt: skip
+                assert status.returncode == 0, status.stderr
+                assert password not in status.stdout + status.stderr
+                return bool(json.loads(status.stdout)["published"] >= 1)
+
+            wait_until(published, 120, "the seed article published over TLS", interval=0.5)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                assert password not in response.read().decode()
+            assert password not in worker.log()
+    finally:
+        server.cleanup()
+
+
+def test_a_plain_connection_to_a_tls_redis_is_refused_with_one_line(tmp_path: Path) -> None:
+    tls = make_tls_files(tmp_path / "tls")
+    server = LocalRedis(tls=tls).start()
+    try:
+        env = {"NEWSFLOW_REDIS_URL": server.url.replace("rediss://", "redis://"), "PATH": "/usr/bin:/bin"}
+        run = subprocess.run(
+            [sys.executable, "-m", "worker", "status"],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert run.returncode == 1 and "cannot use Redis" in run.stderr and "Traceback" not in run.stderr
+    finally:
+        server.cleanup()
