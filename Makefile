@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck unit integration e2e clean
+.PHONY: run test install system-deps lint typecheck unit integration e2e clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsflow needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -22,8 +22,12 @@ run: $(STAMP)
 	$(BIN)/newsflow demo
 
 ## The whole test suite: lint, types, then unit, integration and end-to-end tests.
-test: $(STAMP) lint typecheck
+test: $(STAMP) system-deps lint typecheck
 	$(BIN)/python -m pytest
+
+## redis-server, prometheus/promtool, docker-compose, openssl: installed with apt-get when missing (as root).
+system-deps:
+	@bash scripts/system-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check worker tasks tests bench

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import redis
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 log = logging.getLogger(__name__)
+
+# A heartbeat older than this means the worker's main loop is stuck.
+HEARTBEAT_STALE_SECONDS = 60
 
 # A health check returns (healthy, details).
 HealthCheck = Callable[[], tuple[bool, dict[str, object]]]
@@ -29,21 +35,72 @@ def redis_health(client: redis.Redis) -> HealthCheck:
     return check
 
 
+def worker_health(consumer: Any, heartbeat: Any) -> HealthCheck:
+    """A check that the worker consumes: broker connected, pool processes alive, heartbeat fresh."""
+
+    def check() -> tuple[bool, dict[str, object]]:
+        from worker.metrics import child_pids
+
+        connection = getattr(consumer, "connection", None)
+        connected = bool(connection is not None and connection.connected)
+        pool = len(child_pids(os.getpid()))
+        beat_age = time.monotonic() - heartbeat.last_beat if heartbeat and heartbeat.last_beat else None
+        fresh = beat_age is not None and beat_age < HEARTBEAT_STALE_SECONDS
+        details: dict[str, object] = {
+            "broker": "connected" if connected else "disconnected",
+            "pool_processes": pool,
+            "heartbeat_age_s": round(beat_age, 1) if beat_age is not None else None,
+        }
+        return connected and pool > 0 and fresh, details
+
+    return check
+
+
+def pool_health() -> HealthCheck:
+    """A check that the worker still has pool processes (its liveness, whatever Redis does)."""
+
+    def check() -> tuple[bool, dict[str, object]]:
+        from worker.metrics import child_pids
+
+        pool = len(child_pids(os.getpid()))
+        return pool > 0, {"pool_processes": pool}
+
+    return check
+
+
+def run_checks(checks: list[HealthCheck]) -> tuple[bool, dict[str, object]]:
+    """Run every check: healthy when all are, with all their details."""
+    healthy, details = True, {}
+    for check in checks:
+        ok, found = check()
+        healthy = healthy and ok
+        details.update(found)
+    return healthy, details
+
+
 def serve(
-    host: str, port: int, registry: CollectorRegistry, checks: list[HealthCheck]
+    host: str,
+    port: int,
+    registry: CollectorRegistry,
+    ready_checks: list[HealthCheck],
+    live_checks: list[HealthCheck],
 ) -> ThreadingHTTPServer:
-    """Serve ``/metrics`` and ``/healthz`` from a daemon thread; returns the running server."""
+    """Serve ``/metrics``, ``/healthz`` (ready: Redis and the worker) and ``/livez`` (the worker
+    alone, so an orchestrator does not restart workers during a Redis outage) from a daemon thread."""
+    routes = {
+        "/healthz": ready_checks,
+        "/health": ready_checks,
+        "/readyz": ready_checks,
+        "/livez": live_checks,
+    }
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path.split("?")[0] == "/metrics":
+            path = self.path.split("?")[0]
+            if path == "/metrics":
                 self._reply(200, CONTENT_TYPE_LATEST, generate_latest(registry))
-            elif self.path.split("?")[0] in ("/healthz", "/health"):
-                healthy, details = True, {}
-                for check in checks:
-                    ok, found = check()
-                    healthy = healthy and ok
-                    details.update(found)
+            elif path in routes:
+                healthy, details = run_checks(routes[path])
                 body = json.dumps({"healthy": healthy, **details}).encode()
                 self._reply(200 if healthy else 503, "application/json", body)
             else:

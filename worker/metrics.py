@@ -105,8 +105,75 @@ class RedisStateCollector(Collector):
         yield from (depth, dead, results, up)
 
 
+class WorkerProcessCollector(Collector):
+    """The worker's own processes at scrape time: resident memory and live pool processes.
+
+    Also marks pool processes that died (SIGKILL, recycling) as dead in the multiprocess files, so
+    their live gauges go away while their counters stay in the totals.
+    """
+
+    def __init__(self, main_pid: int) -> None:
+        self._main_pid = main_pid
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Read RSS of the main process and each pool process from /proc."""
+        sweep_dead_processes()
+        children = child_pids(self._main_pid)
+        rss = [resident_bytes(pid) for pid in children]
+        memory = GaugeMetricFamily(
+            "newsflow_worker_resident_memory_bytes",
+            "Resident memory of the worker's processes.",
+            labels=["process"],
+        )
+        memory.add_metric(["main"], float(resident_bytes(self._main_pid)))
+        memory.add_metric(["pool_max"], float(max(rss, default=0)))
+        memory.add_metric(["pool_total"], float(sum(rss)))
+        pool = GaugeMetricFamily("newsflow_worker_pool_processes", "Pool processes alive in this worker.")
+        pool.add_metric([], float(len(children)))
+        yield from (memory, pool)
+
+
+def child_pids(parent: int) -> list[int]:
+    """The pids of a process's children (Linux /proc; empty elsewhere)."""
+    children = []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                children.append(int(entry.name))
+    return children
+
+
+def resident_bytes(pid: int) -> int:
+    """A process's resident set size in bytes (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def sweep_dead_processes() -> None:
+    """Mark every process that left multiprocess files behind and no longer runs as dead."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory or not os.path.isdir(directory):
+        return
+    pids = {
+        name.rsplit("_", 1)[-1].removesuffix(".db")
+        for name in os.listdir(directory)
+        if name.startswith("gauge_live")
+    }
+    for pid in pids:
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            mark_process_dead(int(pid))
+
+
 def scrape_registry(client: redis.Redis, settings: Settings) -> CollectorRegistry:
-    """The registry the worker serves: every pool process's metrics, plus Redis state."""
+    """The registry the worker serves: every pool process's metrics, its processes, and Redis state."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -115,6 +182,7 @@ def scrape_registry(client: redis.Redis, settings: Settings) -> CollectorRegistr
 
         registry = REGISTRY
     registry.register(RedisStateCollector(client, settings))
+    registry.register(WorkerProcessCollector(os.getpid()))
     return registry
 
 

@@ -44,7 +44,8 @@ def _init_pool_process(**_: Any) -> None:
 
     settings = get_settings()
     info = model_info(settings)
-    metrics.WORKER_INFO.labels(__version__, info["model"], info["model_version"]).set(1)
+    if settings.metrics_enabled:
+        metrics.WORKER_INFO.labels(__version__, info["model"], info["model_version"]).set(1)
 
 
 @signals.worker_process_shutdown.connect
@@ -59,7 +60,7 @@ _heartbeat: Any = None
 def _worker_ready(sender: Any = None, **_: Any) -> None:
     """Start the heartbeat and serve /metrics and /healthz from the worker's main process."""
     global _heartbeat  # noqa: PLW0603 - one heartbeat per worker main process
-    from worker.health import redis_health, serve
+    from worker.health import pool_health, redis_health, serve, worker_health
     from worker.heartbeat import Heartbeat
     from worker.redis_client import connect
 
@@ -79,7 +80,8 @@ def _worker_ready(sender: Any = None, **_: Any) -> None:
             settings.metrics_host,
             settings.metrics_port,
             metrics.scrape_registry(client, settings),
-            [redis_health(client)],
+            [redis_health(client), worker_health(sender, _heartbeat)],
+            [pool_health()],
         )
     except OSError as exc:
         log.error(
@@ -115,33 +117,53 @@ def _task_finished(
     started = _started.pop(task_id or "", None)
     if not stage:
         return
-    outcome = _STATE_OUTCOME.get(state or "", "failed")
     duration = time.perf_counter() - started if started is not None else None
-    metrics.STAGE_ARTICLES.labels(stage, outcome).inc()
-    if duration is not None:
-        metrics.STAGE_DURATION.labels(stage).observe(duration)
-    payload = args[0] if args else None
+    payload = args[0] if args and isinstance(args[0], dict) else {}
+    result = retval if isinstance(retval, dict) else {}
+    outcome = stage_outcome(stage, state, result)
     log.info(
         "stage %s",
         outcome,
         extra={
             "stage": stage,
-            "article_id": payload.get("id") if isinstance(payload, dict) else None,
+            "article_id": payload.get("id"),
             "outcome": outcome,
             "duration_s": round(duration, 6) if duration is not None else None,
             "task_id": task_id,
         },
     )
-    if outcome != "ok" or not isinstance(retval, dict):
+    if get_settings().metrics_enabled:
+        _record(stage, outcome, duration, payload, result)
+
+
+def stage_outcome(stage: str, state: str | None, result: dict[str, Any]) -> str:
+    """The outcome label of a finished stage task."""
+    outcome = _STATE_OUTCOME.get(state or "", "failed")
+    if outcome == "ok" and stage == "extract" and result.get("entities_skipped"):
+        return "skipped_language"
+    if outcome == "ok" and stage == "publish" and result.get("created") is False:
+        return "duplicate"
+    return outcome
+
+
+def _record(
+    stage: str, outcome: str, duration: float | None, payload: dict[str, Any], result: dict[str, Any]
+) -> None:
+    metrics.STAGE_ARTICLES.labels(stage, outcome).inc()
+    if duration is not None:
+        metrics.STAGE_DURATION.labels(stage).observe(duration)
+    if outcome == "duplicate":
+        metrics.DUPLICATES.labels("id").inc()
+    if outcome not in ("ok", "skipped_language"):
         return
     if stage == "clean":
-        metrics.ARTICLE_SIZE.observe(len(retval.get("text") or ""))
-        metrics.ARTICLE_LANGUAGES.labels(retval.get("language") or "unknown").inc()
+        metrics.ARTICLE_SIZE.observe(len(result.get("text") or ""))
+        metrics.ARTICLE_LANGUAGES.labels(result.get("language") or "unknown").inc()
     elif stage == "extract":
-        metrics.ARTICLE_ENTITIES.observe(len(retval.get("entities") or ()))
-    elif stage == "publish" and retval.get("created"):
+        metrics.ARTICLE_ENTITIES.observe(len(result.get("entities") or ()))
+    elif stage == "publish":
         metrics.ARTICLES_PUBLISHED.inc()
-        enqueued = payload.get("enqueued_at") if isinstance(payload, dict) else None
+        enqueued = payload.get("enqueued_at")
         if enqueued:
             latency = time.time() - datetime.fromisoformat(enqueued).timestamp()
             metrics.END_TO_END_LATENCY.observe(max(0.0, latency))
@@ -149,4 +171,5 @@ def _task_finished(
 
 @article_dead_lettered.connect
 def _dead_lettered(stage: str = "", error_class: str = "", **_: Any) -> None:
-    metrics.DEAD_LETTERS.labels(stage, error_class).inc()
+    if get_settings().metrics_enabled:
+        metrics.DEAD_LETTERS.labels(stage, error_class).inc()
