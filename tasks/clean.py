@@ -66,7 +66,9 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
             paragraphs = paragraphs[1:]
     byline, paragraphs = split_byline(paragraphs)
     if not (record.html and record.html.strip()):
-        paragraphs = strip_boilerplate(paragraphs)
+        paragraphs = strip_boilerplate(paragraphs, title)
+        if byline is None:
+            byline, paragraphs = split_byline(paragraphs)
     if byline and not author:
         author = byline_names(byline)
     dateline = None
