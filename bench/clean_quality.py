@@ -11,12 +11,14 @@ and clean-stage articles per second in this one process (one core).
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -24,16 +26,45 @@ from bench.datasets import Page, load_pages, load_peers
 from bench.scoring import Score, score
 from tasks.clean import clean_article
 from tasks.errors import NewsflowError
+from tasks.language import detect_language
 from tasks.models import ArticleRecord
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # The seed article's page furniture: everything from this line on is not article text.
 SEED_TAIL_STARTS = "Share This:"
+_HTML_LANG = re.compile(r"<html[^>]*\blang=[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
 
 
 def our_html(page: Page) -> str:
     """Our clean stage's text for a page's HTML."""
     return _clean(ArticleRecord(id=page.id, url=page.url, html=page.html))
+
+
+def language_check(pages: list[Page]) -> str:
+    """How often the detected language agrees with the page's own ``<html lang>``, and its speed."""
+    agree = declared = 0
+    non_english = []
+    texts = []
+    for page in pages:
+        try:
+            article = clean_article(ArticleRecord(id=page.id, url=page.url, html=page.html))
+        except NewsflowError:
+            continue
+        texts.append(article.text)
+        match = _HTML_LANG.search(page.html[:5000])
+        if match:
+            declared += 1
+            agree += match.group(1).lower() == article.language
+        if article.language != "en":
+            non_english.append(f"{urlsplit(page.url).hostname}={article.language}")
+    started = time.perf_counter()
+    for text in texts:
+        detect_language(text)
+    speed = len(texts) / (time.perf_counter() - started)
+    return (
+        f"Language (py3langid): agrees with the page's <html lang> on {agree} of {declared} pages that "
+        f"declare one; detector speed {speed:,.0f} articles/s; not English: {', '.join(non_english)}"
+    )
 
 
 def our_text(page: Page) -> str:
@@ -136,6 +167,7 @@ def main(argv: list[str]) -> int:
         f"Seed article: no boilerplate line survives: {'yes' if no_tail else 'NO'}; "
         f"no body sentence lost: {'yes' if no_loss else 'NO'}"
     )
+    print(language_check(pages))
     print(
         f"Clean stage speed, one process: HTML {ours_speed:.1f} articles/s "
         f"({ours_speed / baseline_speed:.2f}× trafilatura alone), text {ours_t_speed:.1f} articles/s"

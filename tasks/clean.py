@@ -16,9 +16,12 @@ from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
 from tasks.dateline import byline_names, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.html_extract import extract_html
+from tasks.language import detect_language
 from tasks.models import ArticleRecord, CleanedArticle
 
 MAX_TITLE_WORDS = 25
+# Below this the detector is guessing (very short or mixed text): a declared language wins.
+MIN_LANGUAGE_PROBABILITY = 0.5
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -40,7 +43,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
     if _looks_binary(raw):
         raise UndecodableInput("input is binary, not text")
 
-    title, author, published, site_name, language = (
+    title, author, published, site_name, declared_language = (
         record.title,
         record.author,
         record.published,
@@ -54,6 +57,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         author = author or extraction.author
         published = published or extraction.published
         site_name = extraction.site_name
+        declared_language = declared_language or extraction.language
     else:
         paragraphs = split_paragraphs(repair_text(raw))
         if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
@@ -83,6 +87,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         raise EmptyArticle(
             f"{words} words of article text left after cleaning (at least {options.min_words} needed)"
         )
+    language = choose_language(text, declared_language)
     return CleanedArticle(
         id=record.id,
         url=record.url,
@@ -97,6 +102,16 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         text=text,
         enqueued_at=record.enqueued_at,
     )
+
+
+def choose_language(text: str, declared: str | None) -> str | None:
+    """The detected language of the text when the detector is sure, else the declared one."""
+    detected = detect_language(text)
+    if detected and detected.probability >= MIN_LANGUAGE_PROBABILITY:
+        return detected.code
+    if declared:
+        return declared.strip().split("-")[0].split("_")[0].lower() or None
+    return detected.code if detected else None
 
 
 def repair_text(text: str) -> str:
