@@ -141,6 +141,8 @@ def _task_finished(
         metrics.ARTICLE_ENTITIES.observe(len(retval.get("entities") or ()))
     elif stage == "publish" and retval.get("created"):
         metrics.ARTICLES_PUBLISHED.inc()
+        if retval.get("duplicate_kind"):
+            metrics.DUPLICATES.labels(retval["duplicate_kind"]).inc()
         enqueued = payload.get("enqueued_at") if isinstance(payload, dict) else None
         if enqueued:
             latency = time.time() - datetime.fromisoformat(enqueued).timestamp()
