@@ -37,6 +37,7 @@ class CleanOptions:
 def clean_article(record: ArticleRecord, options: CleanOptions | None = None) -> CleanedArticle:
     """Clean one record: main text, title, author, dateline and byline."""
     options = options or CleanOptions()
+    record = _scrub_record(record)
     raw = record.html if record.html and record.html.strip() else record.text or ""
     if len(raw) > options.max_input_chars:
         raise InputTooLarge(f"input is {len(raw)} characters, over the limit of {options.max_input_chars}")
@@ -138,6 +139,21 @@ def _is_title_line(line: str, has_more: bool) -> bool:
         and not line.rstrip().endswith((".", ":", ","))
         and not is_boilerplate_line(line)
     )
+
+
+def scrub_surrogates(text: str) -> str:
+    """Replace lone surrogates (undecodable bytes smuggled into a str) with U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _scrub_record(record: ArticleRecord) -> ArticleRecord:
+    fields = ("html", "text", "title", "author", "published", "source", "language")
+    updates = {
+        name: scrub_surrogates(value)
+        for name in fields
+        if isinstance(value := getattr(record, name), str) and not value.isascii()
+    }
+    return record.model_copy(update=updates) if updates else record
 
 
 def _looks_binary(raw: str) -> bool:

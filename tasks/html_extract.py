@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from dataclasses import dataclass
 
 import lxml.etree
@@ -38,13 +39,16 @@ class HtmlExtraction:
 
 
 EMPTY = HtmlExtraction("", None, None, None, None, None)
+# Characters XML (and so lxml) refuses in text: control characters and the non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """Parse a page with lxml's HTML parser (no network, no external entities); None if it has no tree."""
     try:
         parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-        tree = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        cleaned = _NOT_XML.sub("", html).encode("utf-8", "replace")
+        tree = lxml.html.document_fromstring(cleaned, parser=parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
         log.debug("HTML not parsed: %s", type(exc).__name__)
         return None
@@ -68,11 +72,11 @@ def trafilatura_document(
             deduplicate=False,
             fast=True,
         )
-    except (lxml.etree.LxmlError, ValueError, TypeError, AttributeError) as exc:
-        log.debug("trafilatura failed: %s", type(exc).__name__)
-        return None
     except RecursionError as exc:
         raise UnsupportedContent("HTML is nested too deeply to extract") from exc
+    except Exception as exc:  # one candidate of two: the page still has readability's
+        log.debug("trafilatura failed: %s", type(exc).__name__)
+        return None
     return document if isinstance(document, trafilatura.settings.Document) else None
 
 
@@ -81,10 +85,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     tree = parse_html(html)
     if tree is None:
         return EMPTY
-    try:
-        readable = readability_paragraphs(copy.deepcopy(tree))
-    except RecursionError as exc:
-        raise UnsupportedContent("HTML is nested too deeply to extract") from exc
+    readable = readability_paragraphs(copy.deepcopy(tree))
     document = trafilatura_document(tree, url)
     extracted = _lines(document.text if document else "")
     paragraphs = combine_paragraphs(readable, extracted)

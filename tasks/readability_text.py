@@ -30,7 +30,7 @@ def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
     try:
         summary = Document(tree).summary(html_partial=True)
         block = lxml.html.fragment_fromstring(summary, create_parent="div")
-    except (lxml.etree.LxmlError, ValueError, TypeError, RecursionError) as exc:
+    except Exception as exc:  # one candidate of two: the page still has trafilatura's
         log.debug("readability failed: %s", type(exc).__name__)
         return []
     for element in block.iter():
