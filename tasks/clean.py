@@ -1,8 +1,12 @@
-"""The clean stage: an input record in, the article's main text and metadata out.
+"""The clean stage: an input record in, the article's main text, language and metadata out.
 
-HTML goes through trafilatura; text that a scraper flattened keeps its article lines and loses
-its page furniture. Both paths then repair Unicode (ftfy), normalise whitespace to paragraphs
-separated by blank lines, and split off the dateline and byline.
+HTML goes through ``tasks.html_extract`` (readability-lxml's paragraphs confirmed by trafilatura,
+metadata from trafilatura); text that a scraper flattened keeps its article lines and loses its
+page furniture (``tasks.boilerplate``). Both paths then repair Unicode (ftfy), normalise white
+space to paragraphs separated by blank lines, split off the dateline and byline, and detect the
+language of what is left (``tasks.language``). Lone surrogates and control characters are
+scrubbed first, so no input makes the stage crash: it returns an article or raises a
+``PermanentError`` that says why.
 """
 
 from __future__ import annotations
