@@ -91,10 +91,10 @@ def mark(
     """The article marked with the earlier one it duplicates, if any, and its fingerprint."""
     if not settings.duplicate_detection:
         return article, None
-    found_print = fingerprint(article.text)
-    found = find_duplicate(client, settings, article.id, found_print)
+    article_print = fingerprint(article.text)
+    found = find_duplicate(client, settings, article.id, article_print)
     if found is None:
-        return article, found_print
+        return article, article_print
     marked = article.model_copy(
         update={
             "duplicate_of": found.original_id,
@@ -102,7 +102,7 @@ def mark(
             "duplicate_similarity": found.similarity,
         }
     )
-    return marked, found_print
+    return marked, article_print
 
 
 def remember_published(

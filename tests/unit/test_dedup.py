@@ -42,8 +42,8 @@ def test_a_small_edit_shares_lsh_bands_and_another_story_does_not() -> None:
 
 
 def test_signatures_survive_encoding() -> None:
-    print_ = fingerprint(STORY)
-    assert decode_signature(print_.encode_signature()) == print_.signature
+    signature_of = fingerprint(STORY)
+    assert decode_signature(signature_of.encode_signature()) == signature_of.signature
 
 
 def test_fingerprint_is_deterministic() -> None:
