@@ -1,13 +1,18 @@
-"""Boilerplate in plain text: the share bars, login prompts and menus a scraper leaves behind.
+"""Boilerplate in plain text: the menus, teasers, share bars and login prompts a scraper leaves behind.
 
-Works line by line, with no markup to lean on. A line is boilerplate when it matches one of the
-phrases web pages put around articles, or when it is a short non-sentence line in the block of
-such lines that surrounds the article body.
+Works line by line, with no markup to lean on. A line is *content* when it reads like article
+prose (long enough, ending like a sentence), and *boilerplate* when it matches one of the
+phrases web pages put around articles. The article body is taken to be one run of content lines,
+where runs are broken by more than ``MAX_GAP`` non-content lines in a row; of those runs the one
+with the most prose wins, and a run that starts just after a repeat of the page's headline (the
+``<h1>`` a flattened page shows above its body) counts double, since teaser lists and comment
+threads are also prose but never sit under the article's own headline.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Phrases that, making up (nearly) a whole line, mark it as page furniture rather than article.
 _BOILERPLATE_LINE = re.compile(
@@ -26,8 +31,15 @@ _BOILERPLATE_LINE = re.compile(
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_WORD = re.compile(r"\w+")
+# What separates a headline from the site name in a page title: "Headline - Site", "Site | Headline".
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+")
 MIN_CONTENT_WORDS = 10
+MAX_GAP = 6
+HEADLINE_BONUS = 2.0
+HEADLINE_REACH = 6
+UNFINISHED_WEIGHT = 0.5
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -38,17 +50,67 @@ def is_boilerplate_line(line: str) -> bool:
 def is_content_line(line: str) -> bool:
     """True for a line that reads like article prose: long enough and ending like a sentence."""
     stripped = line.strip()
-    words = stripped.split()
-    if len(words) >= 2 * MIN_CONTENT_WORDS:
+    words = len(_WORD.findall(stripped))
+    if words >= 2 * MIN_CONTENT_WORDS:
         return True
-    return len(words) >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
+    return words >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
 
 
-def strip_boilerplate(lines: list[str]) -> list[str]:
-    """Drop boilerplate lines, and the runs of short non-sentence lines before and after the body."""
-    kept = [line for line in lines if line.strip() and not is_boilerplate_line(line)]
-    content = [index for index, line in enumerate(kept) if is_content_line(line)]
-    if not content:
-        return kept
-    first, last = content[0], content[-1]
-    return kept[first : last + 1]
+def headline_of(title: str) -> str:
+    """The headline part of a page title: its longest part between separators."""
+    parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    return max(parts, key=lambda part: len(_WORD.findall(part))) if parts else title
+
+
+def is_headline(line: str, headline: str) -> bool:
+    """True when a line repeats the headline (allowing a few words more or less)."""
+    head = {word.lower() for word in _WORD.findall(headline)}
+    words = _WORD.findall(line)
+    if not head or not words or len(words) > 2 * len(head) + 3:
+        return False
+    common = head & {word.lower() for word in words}
+    return len(common) >= 0.8 * len(head) and len(common) >= 0.6 * len(set(words))
+
+
+def content_runs(lines: Sequence[str], max_gap: int = MAX_GAP) -> list[tuple[int, int]]:
+    """(start, end) of every run of content lines broken by no more than ``max_gap`` other lines."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    last = gap = 0
+    for index, line in enumerate(lines):
+        if is_content_line(line):
+            start = index if start is None else start
+            last, gap = index, 0
+        elif start is not None:
+            gap += 1
+            if gap > max_gap:
+                runs.append((start, last + 1))
+                start, gap = None, 0
+    if start is not None:
+        runs.append((start, last + 1))
+    return runs
+
+
+def _prose_weight(line: str) -> float:
+    if not is_content_line(line):
+        return 0.0
+    words = len(_WORD.findall(line))
+    return float(words) if _SENTENCE_END.search(line.rstrip()) else UNFINISHED_WEIGHT * words
+
+
+def strip_boilerplate(lines: list[str], title: str | None = None) -> list[str]:
+    """The article's lines: the best run of content lines, without boilerplate lines."""
+    lines = [line for line in lines if line.strip()]
+    runs = content_runs(lines)
+    if not runs:
+        return [line for line in lines if not is_boilerplate_line(line)]
+    headline = headline_of(title) if title else ""
+    anchors = [index for index, line in enumerate(lines) if headline and is_headline(line, headline)]
+
+    def weight(run: tuple[int, int]) -> float:
+        prose = sum(_prose_weight(line) for line in lines[run[0] : run[1]])
+        under_headline = any(run[0] - HEADLINE_REACH <= anchor < run[0] for anchor in anchors)
+        return prose * HEADLINE_BONUS if under_headline else prose
+
+    start, end = max(runs, key=weight)
+    return [line for line in lines[start:end] if not is_boilerplate_line(line)]

@@ -1,8 +1,12 @@
-"""The clean stage: an input record in, the article's main text and metadata out.
+"""The clean stage: an input record in, the article's main text, language and metadata out.
 
-HTML goes through trafilatura; text that a scraper flattened keeps its article lines and loses
-its page furniture. Both paths then repair Unicode (ftfy), normalise whitespace to paragraphs
-separated by blank lines, and split off the dateline and byline.
+HTML goes through ``tasks.html_extract`` (readability-lxml's paragraphs confirmed by trafilatura,
+metadata from trafilatura); text that a scraper flattened keeps its article lines and loses its
+page furniture (``tasks.boilerplate``). Both paths then repair Unicode (ftfy), normalise white
+space to paragraphs separated by blank lines, split off the dateline and byline, and detect the
+language of what is left (``tasks.language``). Lone surrogates and control characters are
+scrubbed first, so no input makes the stage crash: it returns an article or raises a
+``PermanentError`` that says why.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
 from tasks.dateline import byline_names, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.html_extract import extract_html
+from tasks.language import detect_language
 from tasks.models import ArticleRecord, CleanedArticle
 
 MAX_TITLE_WORDS = 25
+# Below this the detector is guessing (very short or mixed text): a declared language wins.
+MIN_LANGUAGE_PROBABILITY = 0.5
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -34,13 +41,14 @@ class CleanOptions:
 def clean_article(record: ArticleRecord, options: CleanOptions | None = None) -> CleanedArticle:
     """Clean one record: main text, title, author, dateline and byline."""
     options = options or CleanOptions()
+    record = _scrub_record(record)
     raw = record.html if record.html and record.html.strip() else record.text or ""
     if len(raw) > options.max_input_chars:
         raise InputTooLarge(f"input is {len(raw)} characters, over the limit of {options.max_input_chars}")
     if _looks_binary(raw):
         raise UndecodableInput("input is binary, not text")
 
-    title, author, published, site_name, language = (
+    title, author, published, site_name, declared_language = (
         record.title,
         record.author,
         record.published,
@@ -54,6 +62,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         author = author or extraction.author
         published = published or extraction.published
         site_name = extraction.site_name
+        declared_language = declared_language or extraction.language
     else:
         paragraphs = split_paragraphs(repair_text(raw))
         if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
@@ -66,7 +75,9 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
             paragraphs = paragraphs[1:]
     byline, paragraphs = split_byline(paragraphs)
     if not (record.html and record.html.strip()):
-        paragraphs = strip_boilerplate(paragraphs)
+        paragraphs = strip_boilerplate(paragraphs, title)
+        if byline is None:
+            byline, paragraphs = split_byline(paragraphs)
     if byline and not author:
         author = byline_names(byline)
     dateline = None
@@ -81,6 +92,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         raise EmptyArticle(
             f"{words} words of article text left after cleaning (at least {options.min_words} needed)"
         )
+    language = choose_language(text, declared_language)
     return CleanedArticle(
         id=record.id,
         url=record.url,
@@ -95,6 +107,16 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         text=text,
         enqueued_at=record.enqueued_at,
     )
+
+
+def choose_language(text: str, declared: str | None) -> str | None:
+    """The detected language of the text when the detector is sure, else the declared one."""
+    detected = detect_language(text)
+    if detected and detected.probability >= MIN_LANGUAGE_PROBABILITY:
+        return detected.code
+    if declared:
+        return declared.strip().split("-")[0].split("_")[0].lower() or None
+    return detected.code if detected else None
 
 
 def repair_text(text: str) -> str:
@@ -121,6 +143,21 @@ def _is_title_line(line: str, has_more: bool) -> bool:
         and not line.rstrip().endswith((".", ":", ","))
         and not is_boilerplate_line(line)
     )
+
+
+def scrub_surrogates(text: str) -> str:
+    """Replace lone surrogates (undecodable bytes smuggled into a str) with U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _scrub_record(record: ArticleRecord) -> ArticleRecord:
+    fields = ("html", "text", "title", "author", "published", "source", "language")
+    updates = {
+        name: scrub_surrogates(value)
+        for name in fields
+        if isinstance(value := getattr(record, name), str) and not value.isascii()
+    }
+    return record.model_copy(update=updates) if updates else record
 
 
 def _looks_binary(raw: str) -> bool:

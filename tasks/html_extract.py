@@ -1,12 +1,29 @@
-"""Main text and metadata from an HTML page, through trafilatura."""
+"""Main text and metadata from an HTML page: trafilatura and readability-lxml, combined.
+
+The page is parsed once (lxml's HTML parser, which never fetches a DTD, an entity or any other
+resource) and each extractor works on its own copy. trafilatura gives the metadata and its main
+text, without comments, with tables; readability-lxml gives the block it takes for the article.
+Their paragraphs are combined by agreement (``tasks.combine``): readability's paragraphs that
+trafilatura confirms, plus the ones that are prose on their own. When readability finds nothing,
+trafilatura's text is used as it is.
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
+import re
 from dataclasses import dataclass
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
+from tasks.combine import combine_paragraphs
 from tasks.errors import UnsupportedContent
+from tasks.readability_text import readability_paragraphs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,27 +38,69 @@ class HtmlExtraction:
     language: str | None
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
-    """Extract the main text and metadata of an HTML page; never fetches anything."""
+EMPTY = HtmlExtraction("", None, None, None, None, None)
+# Characters XML (and so lxml) refuses in text: control characters and the non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse a page with lxml's HTML parser (no network, no external entities); None if it has no tree."""
+    try:
+        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+        cleaned = _NOT_XML.sub("", html).encode("utf-8", "replace")
+        tree = lxml.html.document_fromstring(cleaned, parser=parser)
+    except (lxml.etree.LxmlError, ValueError) as exc:
+        log.debug("HTML not parsed: %s", type(exc).__name__)
+        return None
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to parse") from exc
+    return tree if isinstance(tree, lxml.html.HtmlElement) else None
+
+
+def trafilatura_document(
+    tree: lxml.html.HtmlElement, url: str | None
+) -> trafilatura.settings.Document | None:
+    """trafilatura's main text (no comments, tables kept, no fallbacks) and metadata of a page."""
     try:
         document = trafilatura.bare_extraction(
-            html,
+            tree,
             url=url,
             with_metadata=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
             deduplicate=False,
+            fast=True,
         )
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise UnsupportedContent(f"HTML could not be parsed: {type(exc).__name__}") from exc
-    if not isinstance(document, trafilatura.settings.Document):
-        return HtmlExtraction("", None, None, None, None, None)
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to extract") from exc
+    except Exception as exc:  # one candidate of two: the page still has readability's
+        log.debug("trafilatura failed: %s", type(exc).__name__)
+        return None
+    return document if isinstance(document, trafilatura.settings.Document) else None
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
+    """Extract the main text and metadata of an HTML page; never fetches anything."""
+    tree = parse_html(html)
+    if tree is None:
+        return EMPTY
+    readable = readability_paragraphs(copy.deepcopy(tree))
+    document = trafilatura_document(tree, url)
+    extracted = _lines(document.text if document else "")
+    paragraphs = combine_paragraphs(readable, extracted)
+    if document is None:
+        return HtmlExtraction("\n".join(paragraphs), None, None, None, None, None)
     return HtmlExtraction(
-        text=document.text or "",
+        text="\n".join(paragraphs),
         title=document.title or None,
         author=document.author or None,
         published=document.date or None,
         site_name=document.sitename or None,
         language=document.language or None,
     )
+
+
+def _lines(text: str | None) -> list[str]:
+    lines = (" ".join(line.split()) for line in (text or "").split("\n"))
+    return [line for line in lines if line]

@@ -120,6 +120,9 @@ class PublishedArticle(SummarisedArticle):
 
     published_at: str
     pipeline_version: str
+    duplicate_of: str | None = None
+    duplicate_kind: str | None = None
+    duplicate_similarity: float | None = None
 
 
 def parse_record(raw: Any) -> ArticleRecord:

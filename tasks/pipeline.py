@@ -18,7 +18,7 @@ from celery.utils.time import get_exponential_backoff_interval
 
 from tasks.errors import PermanentError, PoisonArticle, TransientError
 from tasks.models import CleanedArticle, ExtractedArticle, SummarisedArticle
-from worker import stages, stream
+from worker import duplicates, stages, stream
 from worker.app import app
 from worker.deliveries import begin_delivery
 from worker.redis_client import REDIS_TRANSIENT_ERRORS, shared_client
@@ -131,8 +131,15 @@ def summarise(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
 def publish(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
     """Publish a summarised article to the results stream, once per article id."""
     article = stages.finalise(SummarisedArticle.model_validate(payload))
+    article, fingerprint = duplicates.mark(shared_client(), get_settings(), article)
     outcome = stream.publish_once(shared_client(), get_settings(), article.id, article.model_dump_json())
-    return {"id": article.id, "entry_id": outcome.entry_id, "created": outcome.created}
+    duplicates.remember_published(shared_client(), get_settings(), article.id, fingerprint)
+    return {
+        "id": article.id,
+        "entry_id": outcome.entry_id,
+        "created": outcome.created,
+        "duplicate_kind": article.duplicate_kind,
+    }
 
 
 STAGE_TASKS = tuple(f"newsflow.{stage}" for stage in STAGES)

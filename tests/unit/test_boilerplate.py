@@ -44,3 +44,27 @@ def test_strip_boilerplate_drops_the_tail_and_keeps_the_body() -> None:
         "Construction will start next year and take about three years to finish, the mayor said.",
     ]
     assert strip_boilerplate(["Home", "News", *body, *SEED_TAIL]) == body
+
+
+def test_headline_of_drops_the_site_name() -> None:
+    from tasks.boilerplate import headline_of
+
+    assert headline_of("Bridge to close for six weeks - The Gazette") == "Bridge to close for six weeks"
+    assert headline_of("News | Bridge to close for six weeks") == "Bridge to close for six weeks"
+
+
+def test_strip_boilerplate_prefers_the_prose_under_the_headline_to_a_teaser_list() -> None:
+    # Three teasers outweigh the short article on their own; the headline above the article decides.
+    teasers = [
+        f"Teaser story number {n} about another topic entirely with a long lead that goes on and on "
+        "without ever ending"
+        for n in range(3)
+    ]
+    menu = ["Home", "News", "Sport", "Weather", "Opinion", "Culture", "Contact"]
+    body = [
+        "The council voted on Tuesday to build a new bridge across the river, officials said.",
+        "Construction will start next year and take about three years to finish, the mayor said.",
+    ]
+    lines = [*teasers, *menu, "Bridge to close for six weeks", "March 3, 2026", *body, "Share This:"]
+    assert strip_boilerplate(lines) == teasers
+    assert strip_boilerplate(lines, title="Bridge to close for six weeks - The Gazette") == body

@@ -1,0 +1,50 @@
+"""Loading the shared datasets the bench scripts read (never copied into the repository)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTICLES = "zyte_article_extraction"
+FULLPAGE = "zyte_fullpage_text_boilerplate"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One benchmark page: its id, URL, HTML, full-page text and true article body."""
+
+    id: str
+    url: str
+    html: str
+    raw_text: str
+    truth: str
+
+
+def load_pages(data: Path) -> list[Page]:
+    """The benchmark's pages with their HTML, full-page text and ground truth, in id order."""
+    folder = data / ARTICLES
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    raw = {}
+    with (data / FULLPAGE / "pages.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            raw[item["id"]] = item["raw_text"]
+    pages = []
+    for page_id in (folder / "ids.txt").read_text().split():
+        html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+        entry = truth[page_id]
+        pages.append(Page(page_id, entry["url"], html, raw.get(page_id, ""), entry["articleBody"]))
+    return pages
+
+
+def load_peers(data: Path) -> dict[str, dict[str, str]]:
+    """Other extractors' outputs on the same pages: system name -> {page id: article body}."""
+    peers = {}
+    for path in sorted((data / ARTICLES / "peers").glob("*.json")):
+        content: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        output = content["output"] if "output" in content and "version" in content else content
+        peers[path.stem] = {key: value.get("articleBody") or "" for key, value in output.items()}
+    return peers

@@ -1,0 +1,84 @@
+"""Duplicate fingerprints of article text: an exact key and a MinHash signature cut into LSH bands.
+
+Exact duplicates share the hash of their normalised text (Unicode NFKC, case-folded, words only, so
+spacing, punctuation and markup leftovers do not matter). Near duplicates, the same story with
+small edits, share many word 3-gram shingles: datasketch's MinHash estimates the Jaccard similarity
+of two shingle sets from two fixed-size signatures, and locality-sensitive hashing finds the
+candidates: the signature is cut into ``BANDS`` bands of ``ROWS`` values, and two texts whose
+similarity is high share at least one band with high probability. Candidates are then confirmed
+by their estimated similarity against a threshold that ``bench/dedup_quality.py`` measures.
+Pure functions only: where the fingerprints are kept is ``worker.duplicates``'s business.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+SHINGLE_WORDS = 3
+BANDS = 64
+ROWS = 2
+NUM_PERM = BANDS * ROWS
+SEED = 1
+NEAR_THRESHOLD = 0.5
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What duplicate detection keeps of a text: its exact key, MinHash signature and LSH bands."""
+
+    exact: str
+    signature: tuple[int, ...]
+
+    def bands(self) -> list[str]:
+        """One short key per LSH band: two texts sharing a band key are near-duplicate candidates."""
+        return [
+            hashlib.blake2b(
+                np.asarray(self.signature[band * ROWS : (band + 1) * ROWS], dtype=np.uint32).tobytes(),
+                digest_size=8,
+            ).hexdigest()
+            for band in range(BANDS)
+        ]
+
+    def encode_signature(self) -> str:
+        """The signature as a hex string, for storage."""
+        return np.asarray(self.signature, dtype=np.uint32).tobytes().hex()
+
+
+def normalise_words(text: str) -> list[str]:
+    """The words of a text, NFKC-normalised and case-folded."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
+    """The set of word n-grams of a text (a text shorter than n is one shingle)."""
+    if len(words) <= size:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """The exact key and MinHash signature of a text."""
+    words = normalise_words(text)
+    exact = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(words)])
+    return Fingerprint(exact=exact, signature=tuple(int(value) for value in minhash.hashvalues))
+
+
+def decode_signature(encoded: str) -> tuple[int, ...]:
+    """A signature stored with ``Fingerprint.encode_signature``."""
+    return tuple(int(value) for value in np.frombuffer(bytes.fromhex(encoded), dtype=np.uint32))
+
+
+def similarity(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    """The estimated Jaccard similarity of two texts' shingle sets, from their signatures."""
+    if len(first) != len(second) or not first:
+        return 0.0
+    return float(np.count_nonzero(np.asarray(first) == np.asarray(second))) / len(first)

@@ -1,0 +1,48 @@
+"""Language identification of cleaned article text, with py3langid.
+
+py3langid is langid.py's naive-Bayes byte-n-gram model (97 languages) with a faster numpy
+scorer: the model ships inside the package (no download), the same text always gets the same
+answer (no sampling, unlike langdetect), and it reads its first 1,500 characters in a
+millisecond or two. Only the head of a long article is read: the language does not change halfway.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+MAX_CHARS = 1500
+MIN_LETTERS = 20
+_LETTERS = re.compile(r"[^\W\d_]")
+
+_identifier: Any = None
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A detected language: ISO 639-1 code and the model's normalised probability."""
+
+    code: str
+    probability: float
+
+
+def _model() -> Any:
+    global _identifier  # noqa: PLW0603 - one model per process, loaded on first use
+    with _lock:
+        if _identifier is None:
+            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _identifier
+
+
+def detect_language(text: str) -> Language | None:
+    """The language of a text, or None when it has too few letters to tell."""
+    head = text[:MAX_CHARS]
+    if len(_LETTERS.findall(head[:1000])) < MIN_LETTERS and len(_LETTERS.findall(head)) < MIN_LETTERS:
+        return None
+    code, probability = _model().classify(head)
+    return Language(code=str(code), probability=float(probability))

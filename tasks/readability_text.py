@@ -1,0 +1,45 @@
+"""The readability-lxml candidate: the page's main block, rendered as one line per paragraph."""
+
+from __future__ import annotations
+
+import logging
+
+import lxml.etree
+import lxml.html
+from readability import Document
+
+log = logging.getLogger(__name__)
+
+# Elements that start a new line; table cells stay on their row's line, separated by spaces.
+_BLOCKS = frozenset(
+    (
+        *("p", "div", "li", "br", "tr", "hr", "blockquote", "pre", "table", "figure", "figcaption"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dd", "dt"),
+        *("section", "article", "header", "footer", "main", "aside", "address"),
+    )
+)
+_CELLS = frozenset(("td", "th"))
+_NEVER_TEXT = ("script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "link", "meta")
+
+
+def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
+    """Paragraphs of the block readability picks as the article (the tree is modified)."""
+    # Scripts, styles and inline graphics are never article text; dropping them first spares
+    # readability's own cleaner most of its work.
+    lxml.etree.strip_elements(tree, *_NEVER_TEXT, with_tail=False)
+    try:
+        summary = Document(tree).summary(html_partial=True)
+        block = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except Exception as exc:  # one candidate of two: the page still has trafilatura's
+        log.debug("readability failed: %s", type(exc).__name__)
+        return []
+    for element in block.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in _BLOCKS:
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in _CELLS:
+            element.tail = " " + (element.tail or "")
+    lines = (" ".join(line.split()) for line in block.text_content().split("\n"))
+    return [line for line in lines if line]

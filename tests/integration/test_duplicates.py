@@ -1,0 +1,102 @@
+"""Duplicate detection across workers: fingerprints in the real Redis, marks on published results."""
+
+from __future__ import annotations
+
+import secrets
+import urllib.request
+
+import pytest
+
+from tasks.dedup import fingerprint
+from tasks.models import PublishedArticle
+from tests.conftest import RunningWorker, wait_until
+from tests.integration.test_pipeline import published, settings_of
+from worker import duplicates
+from worker.app import create_app
+from worker.producer import enqueue_items
+from worker.settings import Settings
+from worker.sources.files import SourceItem
+
+pytestmark = pytest.mark.integration
+
+HARBOUR = (
+    "GDANSK – The harbour authority of Gdańsk said on Monday that the new container terminal will open "
+    "in March, two months later than planned.\n\n"
+    "Dredging of the approach channel took longer than expected after divers found an unexploded mine "
+    "from the Second World War. The terminal will double the port's capacity and employ about 400 "
+    "people, the authority's chairwoman Anna Nowicka said.\n\n"
+    "Shipping lines have already booked most of the first year's berths, she added."
+)
+
+
+def duplicate_counts(worker: RunningWorker) -> dict[str, float]:
+    """``newsflow_duplicates_total`` by kind, as the worker serves it."""
+    port = worker.env["NEWSFLOW_METRICS_PORT"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    counts = {"exact": 0.0, "near": 0.0}
+    for line in text.splitlines():
+        for kind in counts:
+            if line.startswith(f'newsflow_duplicates_total{{kind="{kind}"}}'):
+                counts[kind] = float(line.split()[-1])
+    return counts
+
+
+def test_copies_of_a_published_article_are_marked_with_its_id_and_counted(
+    running_worker: RunningWorker,
+) -> None:
+    settings = settings_of(running_worker)
+    app = create_app(settings)
+    before = duplicate_counts(running_worker)
+    nonce = secrets.token_hex(4)
+    text = HARBOUR.replace("Anna Nowicka", f"Anna Nowicka {nonce}")
+    original = {"id": f"dup-original-{nonce}", "text": text}
+    enqueue_items([SourceItem("test", original)], settings, running_worker.client, app)
+    wait_until(lambda: published(running_worker, settings, original["id"]), 60, "the original")
+
+    exact = {"id": f"dup-exact-{nonce}", "text": text.replace("\n\n", "\n\n\n") + "\n\nShare This:"}
+    near = {"id": f"dup-near-{nonce}", "text": text.replace("two months later", "ten weeks later")}
+    enqueue_items([SourceItem("a", exact), SourceItem("b", near)], settings, running_worker.client, app)
+    wait_until(lambda: published(running_worker, settings, exact["id"]), 60, "the exact copy")
+    wait_until(lambda: published(running_worker, settings, near["id"]), 60, "the near copy")
+
+    first = published(running_worker, settings, original["id"])
+    exact_result = published(running_worker, settings, exact["id"])
+    near_result = published(running_worker, settings, near["id"])
+    assert first is not None and exact_result is not None and near_result is not None
+    assert first["duplicate_of"] is None and first["duplicate_kind"] is None
+    assert (exact_result["duplicate_of"], exact_result["duplicate_kind"]) == (original["id"], "exact")
+    assert (near_result["duplicate_of"], near_result["duplicate_kind"]) == (original["id"], "near")
+    assert settings.near_duplicate_threshold <= near_result["duplicate_similarity"] < 1
+    wait_until(
+        lambda: (
+            duplicate_counts(running_worker) == {"exact": before["exact"] + 1, "near": before["near"] + 1}
+        ),
+        30,
+        "the duplicates metric to count one exact and one near duplicate",
+    )
+
+
+def test_an_article_counts_as_seen_only_once_it_is_remembered_after_publishing(
+    running_worker: RunningWorker,
+) -> None:
+    settings = Settings(
+        redis_url=running_worker.env["NEWSFLOW_REDIS_URL"], key_prefix=f"duptest-{secrets.token_hex(3)}"
+    )
+    client = running_worker.client
+    article = PublishedArticle(
+        id="first", text=HARBOUR, published_at="2026-01-01T00:00:00+00:00", pipeline_version="t"
+    )
+    marked, print_ = duplicates.mark(client, settings, article)
+    assert marked.duplicate_of is None and print_ == fingerprint(HARBOUR)
+    # Checking wrote nothing: had the publish failed here, a later copy would not be taken for one.
+    assert duplicates.find_duplicate(client, settings, "second", print_) is None
+    duplicates.remember_published(client, settings, article.id, print_)
+    found = duplicates.find_duplicate(client, settings, "second", print_)
+    assert found is not None and (found.kind, found.original_id) == ("exact", "first")
+    # An article never finds itself, so a redelivered publish is not marked as its own copy.
+    assert duplicates.find_duplicate(client, settings, "first", print_) is None
+    # Every fingerprint key expires with the duplicate window.
+    keys = list(client.scan_iter(match=f"{settings.key_prefix}:dup:*", count=1000))
+    assert len(keys) == 1 + len(print_.bands()) + 1
+    assert all(0 < client.ttl(key) <= settings.duplicate_window_seconds for key in keys)
