@@ -32,7 +32,7 @@ from summary_baselines import SumyRanker, lead, newspaper_style
 
 from tasks.errors import PermanentError
 from tasks.extract import fix_sentences
-from tasks.models import ExtractedArticle
+from tasks.models import ExtractedArticle, Span
 from tasks.sentence_filters import is_summary_worthy
 from tasks.summarise import SummaryOptions, summarise_article
 from worker import stages
@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, label, budgets in DATASETS:
         rows = [json.loads(line) for line in (folder / f"{name}.jsonl").read_text().splitlines() if line]
         report_dataset(settings, label, rows, budgets, args)
+    synthetic_timings()
     return 0
 
 
@@ -127,6 +128,34 @@ def report_dataset(
     print()
     print_differences(differences, args)
     print_timings(timings, articles)
+
+
+def synthetic_timings() -> None:
+    """The summarise stage on made-up articles: the worst case (nothing worth a summary), long ones."""
+    question = "Would sentence {} of this made-up article ever be worth putting in a summary?"
+    statement = "Sentence {} of this made-up article tells the reader one more small thing."
+    cases = (
+        ("800 words, no sentence worth a summary (every one is read)", question, 800),
+        ("50,000 words, no sentence worth a summary (every one is read)", question, 50_000),
+        ("50,000 words of plain sentences", statement, 50_000),
+    )
+    print("| made-up article (summarise stage alone, median of 5 runs) | ms |")
+    print("|---|---|")
+    for name, template, words in cases:
+        sentences = [template.format(i) for i in range(words // len(template.split()) + 1)]
+        text = " ".join(sentences)
+        spans, at = [], 0
+        for sentence in sentences:
+            spans.append(Span(start=at, end=at + len(sentence)))
+            at += len(sentence) + 1
+        article = ExtractedArticle(id="synthetic", text=text, sentences=spans)
+        runs = []
+        for _ in range(TIMING_REPEATS):
+            started = time.perf_counter()
+            summarise_article(article, SummaryOptions())
+            runs.append(time.perf_counter() - started)
+        print(f"| {name} | {statistics.median(runs) * 1000:.2f} |")
+    print()
 
 
 def print_differences(
