@@ -37,12 +37,14 @@ class Route:
         return '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
 
 
-@dataclass(frozen=True)
+@dataclass
 class SeenRequest:
-    """A request the site received."""
+    """A request the site received, and the status and body size it was answered with."""
 
     path: str
     headers: dict[str, str]
+    status: int = 0
+    body_bytes: int = 0
 
 
 class Site:
@@ -103,7 +105,8 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_GET(self) -> None:
-            site.record(SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()}))
+            self.seen = SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()})
+            site.record(self.seen)
             route = site.routes.get(self.path) or site.routes.get(urlsplit(self.path).path)
             try:
                 self._answer(route)
@@ -134,6 +137,7 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                     self._send(304, b"", None, headers)
                     return
             if route.stream_bytes:
+                self.seen.status = route.status
                 self.send_response(route.status)
                 if route.content_type:
                     self.send_header("Content-Type", route.content_type)
@@ -141,10 +145,12 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                 chunk = b"<p>" + b"x" * 65_530 + b"</p>"
                 for _ in range(route.stream_bytes // len(chunk) + 1):
                     self.wfile.write(chunk)
+                    self.seen.body_bytes += len(chunk)
                 return
             self._send(route.status, route.body, route.content_type, headers)
 
         def _send(self, status: int, body: bytes, content_type: str | None, headers: dict[str, str]) -> None:
+            self.seen.status = status
             self.send_response(status)
             if content_type:
                 self.send_header("Content-Type", content_type)
@@ -155,5 +161,6 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 self.wfile.write(body)
+                self.seen.body_bytes = len(body)
 
     return Handler

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -27,7 +28,6 @@ from worker.reconnect import Reconnecting
 from worker.sender import TaskSender, producer_app
 from worker.settings import Settings
 from worker.sources.files import SourceItem
-from worker.stages import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,11 @@ class EnqueueReport:
             )
             line += f": {reasons}"
         return line
+
+
+def now_iso() -> str:
+    """The current time in UTC, ISO 8601 with microseconds (as ``worker.stages.now_iso``)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def prepare_record(raw: object, settings: Settings) -> ArticleRecord:

@@ -19,9 +19,12 @@ from typing import Any
 from celery import Celery
 from kombu.utils.uuid import uuid
 
-from tasks.pipeline import STAGE_TASKS
 from worker.app import create_app
-from worker.settings import Settings
+from worker.settings import STAGES, Settings
+
+# The chain tasks.pipeline.pipeline_chain builds, by name (importing tasks.pipeline would load
+# every stage's code, trafilatura included, into a producer that needs none of it).
+STAGE_TASKS = tuple(f"newsflow.{stage}" for stage in STAGES)
 
 
 def producer_app(settings: Settings) -> Celery:
