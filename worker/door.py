@@ -2,9 +2,12 @@
 
 A claim is one Lua script per article (atomic, so two producers racing for the same article
 cannot both win): it fails if the article's id was already published, or if its id or canonical
-URL was already claimed; otherwise it marks both as queued for ``NEWSFLOW_DEDUP_TTL_SECONDS``.
-Claims for a batch go in one pipeline, one round trip. A claim whose fetch failed for a passing
-reason is released, so the next poll tries again; one rejected for good is kept for
+URL was already claimed; otherwise it marks both ``pending`` for ``PENDING_SECONDS``. Once the
+article is on the queue the claim is confirmed: ``queued`` for ``NEWSFLOW_DEDUP_TTL_SECONDS``.
+So a producer that dies between claiming and sending loses nothing for long: its pending claims
+expire and a later run or poll queues those articles after all. Claims and the previous batch's
+confirmations go in one pipeline, one round trip. A claim whose fetch failed for a passing reason
+is released, so the next poll tries again; one rejected for good is kept for
 ``NEWSFLOW_DEDUP_REJECTED_TTL_SECONDS``, so a dead link is not fetched on every poll.
 """
 
@@ -20,6 +23,9 @@ from tasks.ids import canonical_url, derive_article_id
 from worker.settings import Settings
 from worker.stream import published_marker
 
+# Long enough for a page to wait for its host's turn, be fetched (with retries) and be sent.
+PENDING_SECONDS = 3600
+
 # KEYS[1]: the published marker of the id; KEYS[2..n]: the id's and the URL's door keys.
 # ARGV[1]: TTL in seconds. Returns 1 when this call claimed the article, 0 for a duplicate.
 _CLAIM = """
@@ -28,7 +34,7 @@ for i = 2, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 0 end
 end
 for i = 2, #KEYS do
-  redis.call('SET', KEYS[i], 'queued', 'EX', ARGV[1])
+  redis.call('SET', KEYS[i], 'pending', 'EX', ARGV[1])
 end
 return 1
 """
@@ -63,15 +69,30 @@ class Door:
             keys.append(self.settings.key("seen", "url", digest))
         return keys
 
-    def claim(self, claims: Sequence[Claim]) -> list[bool]:
-        """Claim each article; True where this call won it, False for a duplicate. One round trip."""
-        if not claims:
+    def claim(self, claims: Sequence[Claim], confirm: Sequence[Claim] = ()) -> list[bool]:
+        """Claim each article (True where this call won it, False for a duplicate), and confirm
+        ``confirm`` (articles now on the queue) on the way. One round trip."""
+        if not claims and not confirm:
             return []
         pipe = self.client.pipeline(transaction=False)
+        self._confirm(pipe, confirm)
         for claim in claims:
             keys = [published_marker(self.settings, claim.article_id), *self.keys(claim)]
-            self._claim(keys=keys, args=[self.settings.dedup_ttl_seconds], client=pipe)
-        return [bool(won) for won in pipe.execute()]
+            self._claim(keys=keys, args=[PENDING_SECONDS], client=pipe)
+        results = pipe.execute()
+        return [bool(won) for won in results[len(results) - len(claims) :]]
+
+    def confirm(self, claims: Sequence[Claim]) -> None:
+        """Mark claimed articles as queued, for the full dedup TTL."""
+        if claims:
+            pipe = self.client.pipeline(transaction=False)
+            self._confirm(pipe, claims)
+            pipe.execute()
+
+    def _confirm(self, pipe: redis.client.Pipeline, claims: Sequence[Claim]) -> None:
+        for claim in claims:
+            for key in self.keys(claim):
+                pipe.set(key, "queued", ex=self.settings.dedup_ttl_seconds)
 
     def release(self, claims: Sequence[Claim]) -> None:
         """Forget claims whose articles could not be fetched for a passing reason."""

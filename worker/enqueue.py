@@ -113,12 +113,13 @@ class _Run:
 
     def pages(self, pages: list[ListedURL], fetcher: Fetcher, pool: ThreadPoolExecutor) -> None:
         """Fetch and queue a list of article URLs, with a progress bar."""
-        with progress_bar(self.console, "fetch", total=len(pages)) as progress:
-            producer = Producer(self.settings, self.client, self.app, notify=self.notify, progress=progress)
+        with (
+            progress_bar(self.console, "fetch", total=len(pages)) as progress,
+            Producer(self.settings, self.client, self.app, notify=self.notify, progress=progress) as producer,
+        ):
             jobs = [PageJob(listed.url, listed.origin) for listed in pages]
             enqueue_pages(jobs, producer, fetcher, pool, max_in_flight=2 * self.settings.fetch_concurrency)
-            report = producer.close()
-        self.echo(report.summary())
+        self.echo(producer.report.summary())
 
 
 def _file_items(sources: tuple[str, ...], settings: Settings) -> Iterator[SourceItem]:
@@ -137,7 +138,8 @@ def _unique(listed: Iterable[ListedURL]) -> list[ListedURL]:
 
 
 class _stop_on_sigterm:  # noqa: N801 - used as a context manager, named like one
-    """A stop event set by SIGTERM (in the main thread), so a poll in progress finishes first."""
+    """A stop event set by SIGTERM (in the main thread), so a poll in progress finishes first;
+    a second SIGTERM stops at once."""
 
     def __enter__(self) -> threading.Event:
         self.stop = threading.Event()
@@ -147,6 +149,8 @@ class _stop_on_sigterm:  # noqa: N801 - used as a context manager, named like on
         return self.stop
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.stop.is_set():  # a second SIGTERM: stop now (claims not sent are given back)
+            raise KeyboardInterrupt
         self.stop.set()
 
     def __exit__(self, *exc_info: object) -> None:

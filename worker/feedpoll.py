@@ -95,8 +95,19 @@ class FeedPoller:
         """Poll every feed once; see the module docstring."""
         started = time.monotonic()
         self.polls += 1
-        producer = Producer(self.settings, self.client, self.celery_app, notify=self.notify)
-        report = PollReport(self.polls, feeds=len(feeds), entries=producer.report)
+        with Producer(self.settings, self.client, self.celery_app, notify=self.notify) as producer:
+            report = PollReport(self.polls, feeds=len(feeds), entries=producer.report)
+            done = self._poll(feeds, producer, report)
+        # Only now, every entry sent and its claim confirmed: the next poll may skip these feeds.
+        if done:
+            producer.redis.call(lambda: self.state.save_all(done), "saving feed state")
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _poll(
+        self, feeds: Sequence[ListedURL], producer: Producer, report: PollReport
+    ) -> list[tuple[str, Validators]]:
+        """Fetch the feeds, queue their new entries; the validators of the feeds that are done."""
         urls = [feed.url for feed in feeds]
         validators = producer.redis.call(lambda: self.state.load(urls), "loading feed state")
         futures: list[tuple[ListedURL, Future[Fetched]]] = [
@@ -130,15 +141,11 @@ class FeedPoller:
         retry_later = enqueue_pages(
             jobs, producer, self.fetcher, self.pool, max_in_flight=2 * self.settings.fetch_concurrency
         )
-        done = [
+        return [
             (feed.url, Validators(fetched.etag, fetched.last_modified))
             for feed, fetched in changed
             if feed.url not in retry_later and (fetched.etag or fetched.last_modified)
         ]
-        if done:
-            producer.redis.call(lambda: self.state.save_all(done), "saving feed state")
-        report.seconds = time.monotonic() - started
-        return report
 
     def run(
         self,

@@ -88,11 +88,15 @@ def prepare_record(raw: object, settings: Settings) -> ArticleRecord:
 class _Pending:
     record: ArticleRecord
     origin: str
-    claimed: bool
+    claim: Claim | None  # set when the article was claimed before (a page, claimed by its URL)
 
 
 class Producer:
-    """Takes items one at a time and sends them in batches; ``close()`` sends what is left."""
+    """Takes items one at a time and sends them in batches.
+
+    Use it as a context manager: leaving the block sends what is left and confirms the claims;
+    leaving it on an exception (Ctrl-C included) gives back the claims of articles not sent.
+    """
 
     def __init__(
         self,
@@ -120,6 +124,17 @@ class Producer:
         )
         self._pending: list[_Pending] = []
         self._oldest = 0.0
+        self._outstanding: set[Claim] = set()  # claimed, not yet sent, rejected or released
+        self._to_confirm: list[Claim] = []  # sent, to confirm with the next round trip
+
+    def __enter__(self) -> Producer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
 
     def offer(self, item: SourceItem, claim: Claim | None = None) -> None:
         """Validate an item and queue it with the next batch; ``claim`` if its URL is claimed already."""
@@ -134,7 +149,7 @@ class Producer:
             return
         if not self._pending:
             self._oldest = time.monotonic()
-        self._pending.append(_Pending(record, item.origin, claimed=claim is not None))
+        self._pending.append(_Pending(record, item.origin, claim))
         if len(self._pending) >= self.settings.enqueue_batch_size:
             self.flush()
 
@@ -148,30 +163,47 @@ class Producer:
         batch, self._pending = self._pending, []
         if not batch:
             return
-        unclaimed = [p for p in batch if not p.claimed]
-        claims = [Claim(p.record.id, p.record.url) for p in unclaimed]
-        won = self.redis.call(lambda: self.door.claim(claims), "deduplicating at the door")
-        duplicates = {id(p) for p, ok in zip(unclaimed, won, strict=True) if not ok}
-        fresh = [p for p in batch if id(p) not in duplicates]
-        self.report.duplicates += len(duplicates)
+        claims = [Claim(p.record.id, p.record.url) for p in batch if p.claim is None]
+        won = iter(zip(claims, self._claim(claims), strict=True))
+        fresh: list[tuple[_Pending, Claim]] = []
+        for pending in batch:
+            if pending.claim is not None:
+                fresh.append((pending, pending.claim))
+                continue
+            claim, ok = next(won)
+            if ok:
+                fresh.append((pending, claim))
+            else:
+                self.report.duplicates += 1
         if fresh:
             self.gate.admit(len(fresh))
-            payloads = [p.record.model_dump(mode="json", exclude_none=True) for p in fresh]
+            payloads = [p.record.model_dump(mode="json", exclude_none=True) for p, _ in fresh]
             self.redis.call(lambda: self.sender.send(payloads), "sending to the queue")
+            for pending, claim in fresh:
+                self._outstanding.discard(claim)
+                self._to_confirm.append(claim)
+                self.report.queued_ids.append(pending.record.id)
             self.report.queued += len(fresh)
-            self.report.queued_ids.extend(p.record.id for p in fresh)
         self._report_progress()
 
     def claim(self, claims: list[Claim]) -> list[bool]:
         """Claim articles known by URL before fetching them; a lost claim counts as a duplicate."""
-        won = self.redis.call(lambda: self.door.claim(claims), "deduplicating at the door")
+        won = self._claim(claims)
         self.report.duplicates += won.count(False)
         self._report_progress()
+        return won
+
+    def _claim(self, claims: list[Claim]) -> list[bool]:
+        confirm = self._to_confirm
+        won = self.redis.call(lambda: self.door.claim(claims, confirm), "deduplicating at the door")
+        self._to_confirm = []
+        self._outstanding.update(claim for claim, ok in zip(claims, won, strict=True) if ok)
         return won
 
     def release(self, claim: Claim) -> None:
         """Give back a claim whose page could not be fetched for a passing reason."""
         self.redis.call(lambda: self.door.release([claim]), "releasing a claim")
+        self._outstanding.discard(claim)
 
     def reject(
         self,
@@ -187,6 +219,7 @@ class Producer:
         self.report.reject(reason_class, f"{origin}: {message}")
         if claim is not None:
             self.redis.call(lambda: self.door.mark_rejected([claim]), "marking a rejected article")
+            self._outstanding.discard(claim)
         if dead_letter:
             self.redis.call(
                 lambda: stream.dead_letter(
@@ -204,9 +237,20 @@ class Producer:
         self._report_progress()
 
     def close(self) -> EnqueueReport:
-        """Send what is pending and return the report."""
+        """Send what is pending, confirm what was sent, and return the report."""
         self.flush()
+        confirm, self._to_confirm = self._to_confirm, []
+        self.redis.call(lambda: self.door.confirm(confirm), "confirming claims")
         return self.report
+
+    def abort(self) -> None:
+        """Give back (best effort) the claims of articles that were not sent: a later run sends them."""
+        outstanding, self._outstanding = list(self._outstanding), set()
+        try:
+            self.door.release(outstanding)
+            self.door.confirm(self._to_confirm)
+        except redis.RedisError:
+            log.warning("claims=%d outcome=left_pending (they expire on their own)", len(outstanding))
 
     def _report_progress(self) -> None:
         if self._progress:
@@ -223,7 +267,7 @@ def enqueue_items(
     progress: Callable[[EnqueueReport], None] | None = None,
 ) -> EnqueueReport:
     """Queue each valid, new item as a pipeline chain; dead-letter and report the rest."""
-    producer = Producer(settings, client, celery_app, notify=notify, progress=progress)
-    for item in items:
-        producer.offer(item)
-    return producer.close()
+    with Producer(settings, client, celery_app, notify=notify, progress=progress) as producer:
+        for item in items:
+            producer.offer(item)
+    return producer.report

@@ -15,8 +15,9 @@ import redis
 from tasks.pipeline import pipeline_chain
 from tests.conftest import RunningWorker, wait_until
 from worker import stream
+from worker.door import PENDING_SECONDS, Claim
 from worker.localredis import LocalRedis
-from worker.producer import enqueue_items
+from worker.producer import Producer, enqueue_items
 from worker.redis_client import connect
 from worker.sender import TaskSender, producer_app
 from worker.settings import Settings
@@ -76,8 +77,45 @@ def test_records_are_queued_once_by_id_and_by_canonical_url_across_runs(redis_se
     assert (first.queued, first.duplicates) == (3, 0)
     assert (second.queued, second.duplicates) == (1, 3)
     assert [r["id"] for r in queued_records(client, settings)] == ["door-1", "door-2", "door-3", "door-5"]
-    ttl = client.ttl(settings.key("seen", "id", "door-1"))
-    assert 0 < ttl <= settings.dedup_ttl_seconds
+    key = settings.key("seen", "id", "door-1")
+    assert client.get(key) == "queued" and PENDING_SECONDS < client.ttl(key) <= settings.dedup_ttl_seconds
+
+
+def test_an_interrupted_producer_gives_back_the_claims_of_what_it_did_not_send(
+    redis_server: LocalRedis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(redis_server, enqueue_batch_size=2)
+    client = connect(settings)
+    real_send = TaskSender.send
+    batches = 0
+
+    def send_then_interrupt(self: TaskSender, records: list[dict[str, Any]]) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            raise KeyboardInterrupt  # Ctrl-C between claiming a batch and sending it
+        real_send(self, records)
+
+    monkeypatch.setattr(TaskSender, "send", send_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        enqueue_items(items([record(n) for n in range(4)]), settings, client)
+    assert [client.get(settings.key("seen", "id", f"door-{n}")) for n in range(4)] == ["queued"] * 2 + [
+        None
+    ] * 2
+    monkeypatch.setattr(TaskSender, "send", real_send)
+    rerun = enqueue_items(items([record(n) for n in range(4)]), settings, client)
+    assert (rerun.queued, rerun.duplicates) == (2, 2)
+    assert [r["id"] for r in queued_records(client, settings)] == [f"door-{n}" for n in range(4)]
+
+
+def test_claims_of_a_producer_that_died_expire_soon(redis_server: LocalRedis) -> None:
+    settings = settings_for(redis_server)
+    client = connect(settings)
+    producer = Producer(settings, client)
+    assert producer.claim([Claim.for_url("https://news.test/never-sent.html")]) == [True]
+    del producer  # killed before it fetched or sent anything: no clean-up ran
+    (key,) = client.keys(settings.key("seen", "*"))[:1]
+    assert client.get(key) == "pending" and 0 < client.ttl(key) <= PENDING_SECONDS
 
 
 def test_a_rejected_record_is_dead_lettered_with_its_reason(redis_server: LocalRedis) -> None:
