@@ -143,17 +143,59 @@ def _items(sources: tuple[str, ...], settings: Settings) -> Iterator[Any]:
             raise click.ClickException(str(exc)) from exc
 
 
-@main.command()
-@click.argument("sources", nargs=-1, required=True)
-@_one_line_errors
-def enqueue(sources: tuple[str, ...]) -> None:
-    """Queue articles from JSONL files, folders of .txt/.html files, or - (stdin)."""
-    from worker.producer import enqueue_items
+def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from worker.enqueue import parse_duration
 
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed (repeatable).")
+@click.option(
+    "--feeds", "feed_lists", multiple=True, metavar="FILE", help="A file of feed URLs, one per line."
+)
+@click.option(
+    "--urls", "url_lists", multiple=True, metavar="FILE", help="A file of article URLs, one per line."
+)
+@click.option(
+    "--every",
+    callback=_duration,
+    metavar="DURATION",
+    help="Keep polling the feeds this often (e.g. 5m), until SIGTERM or Ctrl-C.",
+)
+@_one_line_errors
+def enqueue(
+    sources: tuple[str, ...],
+    feeds: tuple[str, ...],
+    feed_lists: tuple[str, ...],
+    url_lists: tuple[str, ...],
+    every: float | None,
+) -> None:
+    """Queue articles from JSONL files, folders of .txt/.html files, - (stdin), article URLs and feeds."""
+    from rich.console import Console
+
+    from worker.enqueue import EnqueueRequest, run_enqueue
+    from worker.sources.files import SourceError
+
+    if not (sources or feeds or feed_lists or url_lists):
+        raise click.UsageError("nothing to enqueue: give files, --urls FILE, --feed URL or --feeds FILE")
+    if every is not None and not (feeds or feed_lists):
+        raise click.UsageError("--every polls feeds: give --feed URL or --feeds FILE with it")
     settings = _settings()
     client = _client(settings)
-    report = enqueue_items(_items(sources, settings), settings, client)
-    click.echo(report.summary())
+    request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every)
+    try:
+        run_enqueue(request, settings, client, click.echo, Console(stderr=True))
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 @main.command()

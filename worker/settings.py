@@ -10,6 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from worker import __version__
+
 STAGES = ("clean", "extract", "summarise", "publish")
 
 
@@ -82,6 +84,41 @@ class Settings(BaseSettings):
     visibility_timeout_seconds: int = Field(3600, ge=5, description="Redelivery delay of unacked tasks.")
     max_memory_per_child_kb: int = Field(
         800_000, ge=0, description="Recycle a pool process above this RSS (0: never)."
+    )
+
+    # Producers: polite fetching, dedup at the door, backpressure (see the README's "Producers").
+    user_agent: str = Field(
+        f"newsflow/{__version__} (news ingest bot)",
+        min_length=1,
+        description="User-Agent of every request; its first word is the name robots.txt rules match.",
+    )
+    fetch_concurrency: int = Field(8, ge=1, le=256, description="Pages and feeds fetched at once.")
+    fetch_per_host_concurrency: int = Field(2, ge=1, le=64, description="Requests to one host at once.")
+    fetch_host_interval_seconds: float = Field(
+        1.0, ge=0, description="Least time between two requests to one host (robots.txt Crawl-delay wins)."
+    )
+    fetch_timeout_seconds: float = Field(
+        20.0, gt=0, description="Time-out of connect and each read, and the budget of one whole response."
+    )
+    fetch_max_redirects: int = Field(5, ge=0, le=30, description="Redirects followed per request.")
+    fetch_retries: int = Field(3, ge=0, le=10, description="Retries on 5xx, 429 and connection errors.")
+    fetch_backoff_seconds: float = Field(
+        1.0, ge=0, description="First retry delay; doubled per retry, with jitter, capped at 60 s."
+    )
+    robots_ttl_seconds: int = Field(
+        3600, ge=1, description="How long a host's robots.txt is cached (in Redis, shared by producers)."
+    )
+    dedup_ttl_seconds: int = Field(
+        30 * 24 * 3600, ge=1, description="How long a queued URL or id is remembered at the door."
+    )
+    dedup_rejected_ttl_seconds: int = Field(
+        24 * 3600, ge=1, description="How long a permanently rejected URL is not fetched again."
+    )
+    max_queue_depth: int = Field(
+        10_000, ge=0, description="Producers wait while the clean queue is deeper than this (0: never)."
+    )
+    enqueue_batch_size: int = Field(
+        100, ge=1, le=10_000, description="Records validated, deduplicated and sent per Redis round trip."
     )
 
     metrics_host: str = Field("127.0.0.1", description="Address the worker's /metrics and /healthz bind to.")

@@ -62,7 +62,7 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     env = running_worker.env
     queued = newsflow(env, "enqueue", str(SEED_ARTICLE))
     assert queued.returncode == 0, queued.stderr
-    assert queued.stdout.startswith("queued 1, rejected 0")
+    assert queued.stdout.startswith("queued 1, duplicates skipped 0, rejected 0")
     wait_until(lambda: seed_result(env), 90, "the seed article on the results stream", interval=0.5)
     result = seed_result(env)
     assert result is not None
