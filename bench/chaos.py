@@ -15,6 +15,7 @@ The test suite runs a shorter version (tests/integration/test_chaos.py).
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +39,10 @@ from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, news_texts, wo
 from tasks.pipeline import pipeline_chain
 from worker import stream
 from worker.app import create_app
+from worker.deliveries import in_flight
 from worker.localredis import LocalRedis
 from worker.producer import enqueue_items
-from worker.settings import Settings
+from worker.settings import STAGES, Settings
 from worker.sources.files import SourceItem, iter_source
 
 MAX_INPUT_BYTES = 300_000
@@ -58,6 +61,7 @@ class ChaosReport:
     redis_restarts: int = 0
     seconds: float = 0.0
     poison_without_reason: list[str] = field(default_factory=list)
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def lost(self) -> int:
@@ -164,10 +168,63 @@ def _done(client: redis.Redis, settings: Settings, ids: set[str]) -> int:
     return len(set(entries) & ids) + len(letters.keys() & ids)
 
 
+def _message_article_id(raw: str) -> str | None:
+    """The article id inside a raw Celery message as kombu stores it in Redis (never unpickles)."""
+    try:
+        envelope = json.loads(raw)
+        if isinstance(envelope, list):  # unacked entries are [message, exchange, routing key]
+            envelope = envelope[0]
+        if envelope.get("content-type") != "application/json":
+            return str(envelope.get("headers", {}).get("id"))
+        body = json.loads(base64.b64decode(envelope["body"]))
+        payload = body[0][0] if body and body[0] else {}
+        return str(payload.get("id")) if isinstance(payload, dict) else None
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def where_are(client: redis.Redis, settings: Settings, missing: set[str]) -> dict[str, list[str]]:
+    """Where the missing articles are: queued, unacknowledged, or held by a delivery record."""
+    found: dict[str, list[str]] = {article_id: [] for article_id in missing}
+    for stage in STAGES:
+        for raw in client.lrange(settings.queue(stage), 0, -1):
+            if (article_id := _message_article_id(raw)) in found:
+                found[article_id].append(f"queued in {stage}")
+    for tag, raw in client.hscan_iter("unacked"):
+        if (article_id := _message_article_id(raw)) in found:
+            found[article_id].append(f"unacked ({tag})")
+    for record in in_flight(client, settings):
+        if record.get("article_id") in found:
+            found[record["article_id"]].append(f"delivery record {record}")
+    return found
+
+
+def _enqueue_all(
+    settings: Settings, client: redis.Redis, server: LocalRedis, good: list[dict[str, Any]], poison: int
+) -> tuple[int, list[tuple[str, dict[str, Any]]]]:
+    """Queue the good articles through the producer and the poison straight onto the queue."""
+    app = create_app(settings)
+    queued = enqueue_items((SourceItem(f"chaos:{i}", r) for i, r in enumerate(good)), settings, client, app)
+    bad = poison_records(poison, secrets.token_hex(3))
+    for kind, record in bad:
+        if kind == "pickle":
+            push_pickle(server.url, settings.queue("clean"), record["id"])
+        else:
+            pipeline_chain(record, app).apply_async()
+    return queued.queued + len(bad), bad
+
+
 def run_chaos(
-    data_dir: Path | None, *, articles: int, poison: int, kills: int, seed: int = 1, timeout: float = 900
+    data_dir: Path | None,
+    *,
+    articles: int,
+    poison: int,
+    kills: int,
+    seed: int = 1,
+    timeout: float = 900,
+    log: Callable[[str], None] = lambda line: None,
 ) -> ChaosReport:
-    """Run the chaos scenario and count the outcome."""
+    """Run the chaos scenario and count the outcome; ``log`` hears what happens when."""
     rng = random.Random(seed)
     report = ChaosReport()
     server = LocalRedis(appendonly=True, appendfsync="always").start()
@@ -180,45 +237,35 @@ def run_chaos(
     workers = ChaosWorkers(env, Path(tempfile.mkdtemp(prefix="newsflow-chaos-")))
     client = redis.Redis.from_url(server.url, decode_responses=True)
     started = time.monotonic()
+
+    def say(line: str) -> None:
+        log(f"{time.monotonic() - started:6.1f}s  {line}")
+
     try:
         workers.start()
         workers.start()
-        app = create_app(settings)
         good = corpus(data_dir, articles)
-        queued = enqueue_items(
-            (SourceItem(f"chaos:{i}", r) for i, r in enumerate(good)), settings, client, app
-        )
-        bad = poison_records(poison, secrets.token_hex(3))
-        for kind, record in bad:
-            if kind == "pickle":
-                push_pickle(server.url, settings.queue("clean"), record["id"])
-            else:
-                pipeline_chain(record, app).apply_async()
-        report.enqueued = queued.queued + len(bad)
-
-        # Kills spread over the run: the k-th when k/(kills+1) of the articles are out, at a random
-        # moment within that stretch; Redis restarts once, half-way through the kills.
+        report.enqueued, bad = _enqueue_all(settings, client, server, good, poison)
         ids = {r["id"] for r in good} | {r["id"] for _, r in bad}
         deadline = time.monotonic() + timeout
+        # Kills spread over the run: the k-th once k/(kills+1) of the articles are out; Redis
+        # restarts once, half-way through the kills.
         for index in range(kills):
-            target = report.enqueued * (index + 1) / (kills + 1)
-            while time.monotonic() < deadline and _progress(client, settings) < target:
+            while time.monotonic() < deadline and _progress(client, settings) < report.enqueued * (
+                index + 1
+            ) / (kills + 1):
                 time.sleep(rng.uniform(0.05, 0.3))
-            workers.kill_one(rng, client, prefix)
+            say(f"{_progress(client, settings)} out; killed a {workers.kill_one(rng, client, prefix)}")
             report.kills += 1
             if index + 1 == max(1, kills // 2):
                 server.restart()
                 report.redis_restarts += 1
-
-        while time.monotonic() < deadline:
-            if (
-                _progress(client, settings) >= report.enqueued
-                and _done(client, settings, ids) >= report.enqueued
-            ):
-                break
+                say("restarted Redis")
+        while time.monotonic() < deadline and _done(client, settings, ids) < report.enqueued:
+            say(f"{_progress(client, settings)} of {report.enqueued} out")
             if len(workers.alive()) < 2:
                 workers.start()
-            time.sleep(0.5)
+            time.sleep(5)
         report.seconds = time.monotonic() - started
         entries, letters = _settled(client, settings)
         report.published = len(set(entries) & ids)
@@ -227,8 +274,11 @@ def run_chaos(
         report.poison_without_reason = sorted(
             r["id"]
             for _, r in bad
-            if not letters.get(r["id"], {}).get("error") or not letters[r["id"]].get("error_class")
+            if not (letters.get(r["id"], {}).get("error") and letters[r["id"]].get("error_class"))
         )
+        report.missing = where_are(client, settings, ids - set(entries) - letters.keys())
+        for article_id, places in report.missing.items():
+            say(f"missing {article_id}: {'; '.join(places) or 'nowhere in Redis'}")
     finally:
         workers.stop(signal.SIGKILL)
         server.cleanup()
@@ -245,10 +295,17 @@ def main() -> None:
     parser.add_argument("--poison", type=float, default=0.05, help="share of poison records")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every article")
     args = parser.parse_args()
     poison = max(len(POISON_KINDS), round(args.articles * args.poison))
     report = run_chaos(
-        Path(args.data_dir), articles=args.articles - poison, poison=poison, kills=args.kills, seed=args.seed
+        Path(args.data_dir),
+        articles=args.articles - poison,
+        poison=poison,
+        kills=args.kills,
+        seed=args.seed,
+        timeout=args.timeout,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
     )
     print(f"chaos: {args.articles} articles ({poison} poison), {args.kills} kills, 1 Redis restart")
     print(report.table())

@@ -19,6 +19,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_connection_max_retries": None,
         "broker_transport_options": {
             "visibility_timeout": settings.visibility_timeout_seconds,
+            # Messages held by a worker that died are put back once their visibility timeout has
+            # passed; kombu's default sweep runs every 100 s and its lock outlives a dead holder by
+            # 5 minutes, so a short visibility timeout would not help. Sweep often and cheaply.
+            "unacked_restore_interval": max(1, min(60, settings.visibility_timeout_seconds // 4)),
+            "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": 60,
             "socket_timeout": 30,
             "socket_connect_timeout": 10,
             "health_check_interval": 25,

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_killing_workers_and_restarting_redis_loses_and_duplicates_nothing() -> None:
-    report = run_chaos(DATA_DIR, articles=160, poison=12, kills=4, seed=7, timeout=300)
+    report = run_chaos(DATA_DIR, articles=160, poison=12, kills=4, seed=7, timeout=240, log=print)
     print("\n" + report.table())
     assert report.kills == 4 and report.redis_restarts == 1
     assert report.lost == 0
