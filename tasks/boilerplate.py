@@ -42,9 +42,28 @@ HEADLINE_REACH = 6
 UNFINISHED_WEIGHT = 0.5
 
 
+# A share bar glued to the text that follows it, as scrapers flatten it:
+# "Share this withEmailFacebookMessengerTwitterPinterestWhatsAppLinkedinCopy this linkResearchers found…"
+_SHARE_WIDGET = re.compile(
+    r"""^\W*share(?:\ this)?(?:\ (?:with|on|via))?:?\s*
+        (?:(?:e-?mail|facebook|messenger|twitter|pinterest|whats\s?app|linked\s?in|reddit|telegram|
+             copy\ (?:this\ )?link|print)\s*[,|·•]?\s*)+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Longer than this, a line is text, whatever phrase it starts with.
+MAX_BOILERPLATE_WORDS = 12
+
+
 def is_boilerplate_line(line: str) -> bool:
-    """True for a line that is page furniture ("Share This:", "Lost your password?")."""
-    return bool(_BOILERPLATE_LINE.match(line.strip()))
+    """True for a short line that is page furniture ("Share This:", "Lost your password?")."""
+    stripped = line.strip()
+    return len(_WORD.findall(stripped)) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE_LINE.match(stripped))
+
+
+def strip_share_widget(line: str) -> str:
+    """The line without a share bar glued to its start."""
+    match = _SHARE_WIDGET.match(line)
+    return line[match.end() :] if match and match.end() < len(line) else line
 
 
 def is_content_line(line: str) -> bool:

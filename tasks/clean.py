@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import ftfy
 
-from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
+from tasks.boilerplate import is_boilerplate_line, strip_boilerplate, strip_share_widget
 from tasks.dateline import byline_names, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.html_extract import extract_html
@@ -64,7 +64,8 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         site_name = extraction.site_name
         declared_language = declared_language or extraction.language
     else:
-        paragraphs = split_paragraphs(repair_text(raw))
+        paragraphs = [unglue_sentences(strip_share_widget(p)) for p in split_paragraphs(repair_text(raw))]
+        paragraphs = [p for p in paragraphs if p]
         if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
             title = title or paragraphs[0]
             paragraphs = paragraphs[1:]
@@ -122,6 +123,15 @@ def choose_language(text: str, declared: str | None) -> str | None:
 def repair_text(text: str) -> str:
     """Fix mojibake and odd Unicode (ftfy) and drop control characters."""
     return _CONTROL.sub("", ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))
+
+
+# "…the community.Dr Venter said": a sentence end glued to the next sentence, as in flattened text.
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"'”’])(?=[A-Z][a-z])")
+
+
+def unglue_sentences(line: str) -> str:
+    """Put the missing space between sentences glued together ("community.Dr Venter")."""
+    return _GLUED_SENTENCE.sub(" ", line)
 
 
 def normalise_space(line: str) -> str:

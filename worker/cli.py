@@ -206,16 +206,24 @@ def enqueue(
     type=click.Path(dir_okay=False, writable=True),
     help="Write JSONL here (default: stdout).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="Processes to run the stages in (0: one per CPU); output stays in input order.",
+)
 @_one_line_errors
-def process(sources: tuple[str, ...], output: str | None) -> None:
-    """Run every stage in this process (no Redis) and write one JSON line per input record."""
+def process(sources: tuple[str, ...], output: str | None, jobs: int) -> None:
+    """Run every stage here, without Redis, and write one JSON line per input record."""
     from worker.inprocess import process_items
 
     settings = _settings()
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     done = failed = 0
     try:
-        for record in process_items(_items(sources, settings), settings):
+        for record in process_items(_items(sources, settings), settings, jobs or (os.cpu_count() or 1)):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if "error" in record:
                 failed += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -24,11 +25,28 @@ def error_record(
     }
 
 
-def process_items(items: Iterable[SourceItem], settings: Settings) -> Iterator[dict[str, Any]]:
-    """One output record per input item, in input order: a result, or an error record."""
+def process_items(items: Iterable[SourceItem], settings: Settings, jobs: int = 1) -> Iterator[dict[str, Any]]:
+    """One output record per input item, in input order: a result, or an error record.
+
+    With ``jobs`` > 1, batches of ``nlp_batch_size`` items run in that many processes (each loads
+    the model once), a bounded window of batches at a time, and come back in input order.
+    """
     iterator = iter(items)
-    while batch := list(islice(iterator, settings.nlp_batch_size)):
-        yield from _process_batch(batch, settings)
+    batches = iter(lambda: list(islice(iterator, settings.nlp_batch_size)), [])
+    if jobs <= 1:
+        for batch in batches:
+            yield from _process_batch(batch, settings)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        while window := list(islice(batches, 4 * jobs)):
+            for outputs in pool.imap(_process_batch_list, [(batch, settings) for batch in window]):
+                yield from outputs
+
+
+def _process_batch_list(job: tuple[list[SourceItem], Settings]) -> list[dict[str, Any]]:
+    batch, settings = job
+    return list(_process_batch(batch, settings))
 
 
 def _process_batch(batch: list[SourceItem], settings: Settings) -> Iterator[dict[str, Any]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.boilerplate import is_boilerplate_line, strip_boilerplate
+from tasks.boilerplate import is_boilerplate_line, strip_boilerplate, strip_share_widget
 
 SEED_TAIL = [
     "Share This:",
@@ -68,3 +68,18 @@ def test_strip_boilerplate_prefers_the_prose_under_the_headline_to_a_teaser_list
     lines = [*teasers, *menu, "Bridge to close for six weeks", "March 3, 2026", *body, "Share This:"]
     assert strip_boilerplate(lines) == teasers
     assert strip_boilerplate(lines, title="Bridge to close for six weeks - The Gazette") == body
+
+
+def test_a_share_bar_glued_to_the_first_sentence_is_cut_off_not_the_article() -> None:
+    line = (
+        "Share this withEmailFacebookMessengerTwitterPinterestWhatsAppLinkedinCopy this linkThe council met."
+    )
+    assert strip_share_widget(line) == "The council met."
+    assert not is_boilerplate_line(
+        line + " It voted to build a bridge over the river and to open it by the summer."
+    )
+
+
+@pytest.mark.parametrize("line", ["Share prices fell sharply on Monday.", "Shared ownership is rising."])
+def test_strip_share_widget_leaves_prose_alone(line: str) -> None:
+    assert strip_share_widget(line) == line

@@ -81,3 +81,12 @@ def test_clean_article_rejects_binary_input() -> None:
 def test_clean_article_rejects_html_with_no_text() -> None:
     with pytest.raises(EmptyArticle):
         clean_article(parse_record({"html": "<html><body><nav><a href='/'>Home</a></nav></body></html>"}))
+
+
+def test_clean_article_unglues_sentences_run_together() -> None:
+    text = "The lab opened in May.Dr Venter said it would hire forty people.It is the first one here."
+    cleaned = clean_article(parse_record({"text": text}))
+    assert (
+        cleaned.text
+        == "The lab opened in May. Dr Venter said it would hire forty people. It is the first one here."
+    )

@@ -1,0 +1,305 @@
+"""Throughput against the model's limit: raw nlp.pipe, ``newsflow process``, and the distributed path.
+
+    python bench/throughput.py [DATA_DIR] [--articles 1000] [--html 300] [--long]
+
+One run, one machine, the same cleaned texts for all three:
+
+1. limit: raw ``nlp.pipe`` of the same model and components, one process per core;
+2. in-process: ``newsflow process --jobs <cores>`` over the same input (all stages, no broker);
+3. distributed: a private redis-server, ``newsflow worker`` with one pool process per core, the corpus
+   enqueued with ``newsflow enqueue``, timed from the first enqueue to the last result in the stream.
+
+Prints articles/s and words/s of each, the ratios, end-to-end latency (enqueued -> published)
+p50/p95/p99 at full load and at about half load (a paced producer), peak RSS per worker process, and
+Redis commands per article; then the HTML pages through the distributed path with the clean stage's
+share of the time. ``--long`` runs 100,000 articles through one worker and prints RSS every 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+import redis
+
+from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, html_pages, news_texts, worker_env
+from tasks.pipeline import pipeline_chain
+from worker import stages
+from worker.app import create_app
+from worker.localredis import LocalRedis
+from worker.metrics import child_pids, resident_bytes
+from worker.nlp import load_pipeline
+from worker.settings import Settings
+
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Run:
+    """One measured run: articles, words and seconds, with optional latencies and memory."""
+
+    name: str
+    articles: int
+    words: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    peak_rss: dict[str, int] = field(default_factory=dict)
+    redis_commands: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Articles per second."""
+        return self.articles / self.seconds
+
+    def row(self) -> str:
+        """A markdown table row."""
+        return f"| {self.name} | {self.articles} | {self.rate:.1f} | {self.words / self.seconds:,.0f} | {self.seconds:.1f} |"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` quantile of the values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def write_jsonl(records: list[dict[str, Any]], path: Path) -> None:
+    """Write records as JSON lines."""
+    with path.open("w") as handle:
+        for record in records:
+            handle.write(json.dumps(record) + "\n")
+
+
+def measure_limit(texts: list[str]) -> Run:
+    """Raw nlp.pipe of the pipeline the workers load, one process per core."""
+    nlp = load_pipeline(Settings().spacy_model)
+    list(nlp.pipe(texts[:20]))  # warm up
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64, n_process=CORES):
+        pass
+    return Run(f"limit: nlp.pipe {'+'.join(nlp.pipe_names)}, {CORES} processes", len(texts),
+               sum(len(t.split()) for t in texts), time.perf_counter() - started)  # fmt: skip
+
+
+def measure_in_process(input_path: Path, articles: int, words: int) -> Run:
+    """``newsflow process --jobs CORES``, whole command (model loading included)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    command = [sys.executable, "-m", "worker", "process", str(input_path), "-o", os.devnull, "-j", str(CORES)]
+    started = time.perf_counter()
+    subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)
+    return Run(f"in-process: newsflow process -j {CORES}", articles, words, time.perf_counter() - started)
+
+
+class RssSampler:
+    """Samples the RSS of worker main processes and their pool processes while it runs."""
+
+    def __init__(self, workers: Workers) -> None:
+        self.workers = workers
+        self.peak = {"main": 0, "pool": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for process in self.workers.alive():
+                self.peak["main"] = max(self.peak["main"], resident_bytes(process.pid))
+                for child in child_pids(process.pid):
+                    self.peak["pool"] = max(self.peak["pool"], resident_bytes(child))
+
+
+def redis_commands(client: redis.Redis) -> int:
+    """Commands Redis has processed since it started."""
+    return int(client.info("stats")["total_commands_processed"])  # type: ignore[index]
+
+
+def latencies(client: redis.Redis, settings: Settings) -> list[float]:
+    """Enqueued -> published, in seconds, of every result in the stream."""
+    values = []
+    for _, fields in client.xrange(settings.results_stream):  # type: ignore[union-attr]
+        record = json.loads(fields["data"])
+        published = datetime.fromisoformat(record["published_at"])
+        values.append((published - datetime.fromisoformat(record["enqueued_at"])).total_seconds())
+    return values
+
+
+def clean_share(client: redis.Redis, settings: Settings) -> float:
+    """The clean stage's share of the stage time, over every result in the stream."""
+    clean = total = 0.0
+    for _, fields in client.xrange(settings.results_stream):  # type: ignore[union-attr]
+        timings = json.loads(fields["data"])["timings"]
+        clean += timings.get("clean", 0.0)
+        total += sum(timings.values())
+    return clean / total if total else 0.0
+
+
+class Deployment:
+    """A private redis-server and one ``newsflow worker`` with a pool process per core."""
+
+    def __init__(self, server: LocalRedis, concurrency: int = CORES, **settings: str) -> None:
+        self.prefix = f"tp-{secrets.token_hex(3)}"
+        self.server = server
+        self.env = worker_env(server.url, self.prefix, **settings)
+        self.settings = Settings(redis_url=server.url, key_prefix=self.prefix, **settings)  # type: ignore[arg-type]
+        self.client = redis.Redis.from_url(server.url, decode_responses=True)
+        self.workers = Workers(self.env, Path(tempfile.mkdtemp(prefix="newsflow-throughput-")))
+        self.concurrency = concurrency
+
+    def __enter__(self) -> Deployment:
+        self.workers.start(self.concurrency)
+        self.workers.wait_ready(self.client, self.prefix, 1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.workers.stop()
+
+    def wait_results(self, count: int, timeout: float = 3600) -> float:
+        """Wait for ``count`` results; returns when the last arrived (monotonic)."""
+        deadline = time.monotonic() + timeout
+        while self.client.xlen(self.settings.results_stream) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{self.client.xlen(self.settings.results_stream)} of {count} after {timeout}s"
+                )
+            time.sleep(0.02)
+        return time.monotonic()
+
+
+def measure_distributed(server: LocalRedis, input_path: Path, articles: int, words: int, name: str) -> Run:
+    """A worker per machine, the corpus enqueued with ``newsflow enqueue``."""
+    with Deployment(server) as deployment:
+        before = redis_commands(deployment.client)
+        with RssSampler(deployment.workers) as sampler:
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-m", "worker", "enqueue", str(input_path)], env=deployment.env,
+                           cwd=REPO, check=True, capture_output=True)  # fmt: skip
+            finished = deployment.wait_results(articles)
+        run = Run(name, articles, words, finished - started)
+        run.redis_commands = redis_commands(deployment.client) - before
+        run.latencies = latencies(deployment.client, deployment.settings)
+        run.peak_rss = dict(sampler.peak)
+        run.name += f" (clean {100 * clean_share(deployment.client, deployment.settings):.0f}% of stage time)"
+    return run
+
+
+def measure_paced(server: LocalRedis, records: list[dict[str, Any]], rate: float) -> list[float]:
+    """End-to-end latencies with a producer sending ``rate`` articles/s, one at a time."""
+    with Deployment(server) as deployment:
+        app = create_app(deployment.settings)
+        started = time.monotonic()
+        for index, record in enumerate(records):
+            delay = started + index / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            pipeline_chain({**record, "enqueued_at": stages.now_iso()}, app).apply_async()
+        deployment.wait_results(len(records))
+        return latencies(deployment.client, deployment.settings)
+
+
+def measure_long(
+    server: LocalRedis, texts: list[dict[str, Any]], total: int, step: int
+) -> list[tuple[int, int, int]]:
+    """RSS of one worker's pool processes every ``step`` articles over ``total``."""
+    points = []
+    with Deployment(server, max_queue_depth="2000", results_max_length="2000") as deployment:
+        app = create_app(deployment.settings)
+        sent = 0
+        for checkpoint in range(step, total + 1, step):
+            while sent < checkpoint:
+                if deployment.client.llen(deployment.settings.queue("clean")) > 1000:
+                    time.sleep(0.2)
+                    continue
+                for record in cycled(texts, min(200, checkpoint - sent), f"long-{sent}"):
+                    pipeline_chain({**record, "enqueued_at": stages.now_iso()}, app).apply_async()
+                sent = min(checkpoint, sent + 200)
+            while int(deployment.client.get(deployment.settings.key("published_total")) or 0) < checkpoint:
+                time.sleep(0.5)
+            pools = [resident_bytes(pid) for p in deployment.workers.alive() for pid in child_pids(p.pid)]
+            points.append((checkpoint, max(pools, default=0), sum(pools)))
+            print(f"long: {checkpoint:>7} articles, pool RSS max {points[-1][1] / 2**20:.0f} MiB", flush=True)
+    return points
+
+
+def main() -> None:
+    """Run every measurement in one go and print the tables."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--html", type=int, default=300, help="HTML pages through the distributed path")
+    parser.add_argument("--long", action="store_true", help="also 100,000 articles through one worker")
+    args = parser.parse_args()
+    data = Path(args.data_dir)
+    work = Path(tempfile.mkdtemp(prefix="newsflow-throughput-"))
+
+    records = list(cycled(news_texts(data), args.articles, f"text-{secrets.token_hex(3)}"))
+    settings = Settings()
+    cleaned = [stages.run_clean(settings, record).text for record in records]
+    words = sum(len(text.split()) for text in cleaned)
+    write_jsonl(records, work / "texts.jsonl")
+    print(
+        f"{len(records)} plain-text news articles ({words / len(records):.0f} words each after cleaning), {CORES} cores"
+    )
+
+    limit = measure_limit(cleaned)
+    in_process = measure_in_process(work / "texts.jsonl", len(records), words)
+    with LocalRedis() as server:
+        distributed = measure_distributed(server, work / "texts.jsonl", len(records), words,
+                                          f"distributed: newsflow worker -c {CORES}")  # fmt: skip
+        half = measure_paced(server, list(cycled(news_texts(data), min(400, args.articles), f"half-{secrets.token_hex(3)}")),
+                             distributed.rate / 2)  # fmt: skip
+        pages = list(cycled(html_pages(data), args.html, f"html-{secrets.token_hex(3)}"))
+        write_jsonl(pages, work / "pages.jsonl")
+        html_words = sum(len(stages.run_clean(settings, p).text.split()) for p in pages)
+        html = measure_distributed(server, work / "pages.jsonl", len(pages), html_words,
+                                   f"distributed, HTML pages: newsflow worker -c {CORES}")  # fmt: skip
+        long_points = measure_long(server, news_texts(data), 100_000, 10_000) if args.long else []
+
+    print("\n| run | articles | articles/s | words/s | seconds |\n|---|---|---|---|---|")
+    for run in (limit, in_process, distributed, html):
+        print(run.row())
+    print(f"\ndistributed / limit = {distributed.rate / limit.rate:.2f}   "
+          f"distributed / in-process = {distributed.rate / in_process.rate:.2f}")  # fmt: skip
+    print("\n| end-to-end latency | p50 | p95 | p99 |\n|---|---|---|---|")
+    for name, values in (
+        ("full load", distributed.latencies),
+        (f"half load ({distributed.rate / 2:.1f}/s)", half),
+    ):
+        print(
+            f"| {name} | {percentile(values, 0.5):.3f} s | {percentile(values, 0.95):.3f} s | {percentile(values, 0.99):.3f} s |"
+        )
+    print(f"\npeak RSS: worker main process {distributed.peak_rss['main'] / 2**20:.0f} MiB, "
+          f"pool process {distributed.peak_rss['pool'] / 2**20:.0f} MiB")  # fmt: skip
+    print(f"Redis commands per article: {distributed.redis_commands / distributed.articles:.0f} (texts), "
+          f"{html.redis_commands / html.articles:.0f} (HTML)")  # fmt: skip
+    if long_points:
+        print("\n| articles | pool RSS max | pool RSS total |\n|---|---|---|")
+        for count, peak, total in long_points:
+            print(f"| {count:,} | {peak / 2**20:.0f} MiB | {total / 2**20:.0f} MiB |")
+        print(
+            f"RSS at {long_points[-1][0]:,} / RSS at {long_points[0][0]:,} = {long_points[-1][1] / long_points[0][1]:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
