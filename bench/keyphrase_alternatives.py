@@ -11,7 +11,7 @@ from typing import Any
 
 from bench import rake_baseline
 from tasks.canonical import canonicalise
-from tasks.extract import ExtractOptions, _words, extract_articles
+from tasks.extract import TOKEN_ATTRIBUTES, ExtractOptions, _names, extract_articles
 from tasks.keyphrases import rank_keyphrases
 from tasks.mentions import build_mentions
 from tasks.models import CleanedArticle
@@ -79,12 +79,12 @@ def _ours_cost(nlp: Any) -> Callable[[list[str]], float]:
         spent = 0.0
         with nlp.memory_zone():
             for doc in nlp.pipe(texts, batch_size=BATCH):
-                mentions, acronyms = build_mentions(
-                    doc.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-                )
-                entities = canonicalise(mentions, acronyms)
+                raw = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                mentions, acronyms = build_mentions(doc.text, raw)
+                names = _names(mentions, canonicalise(mentions, acronyms))
                 started = time.perf_counter()
-                rank_keyphrases(_words(doc, mentions, entities))
+                tokens = doc.to_array(TOKEN_ATTRIBUTES).astype("int64").tolist()
+                rank_keyphrases(doc.text, tokens, names)
                 spent += time.perf_counter() - started
         return 1000 * spent / len(texts)
 

@@ -40,7 +40,9 @@ def canonicalise(
     for mention in mentions:
         if mention.label in NOT_CANONICAL:
             continue
-        groups[(_family(mention.label), _key(mention.text, mention.label, acronyms))].append(mention)
+        alias = ALIASES.get(mention.text.casefold())
+        label = ALIAS_LABELS.get(alias, mention.label) if alias else mention.label
+        groups[(_family(label), _key(mention.text, label, acronyms))].append(mention)
     _merge_surnames(groups)
     entities = [_build(members, acronyms) for members in groups.values()]
     if dateline_place:

@@ -3,13 +3,17 @@
 PositionRank (TextRank with a bias towards words that come early, as the news lead does): words
 are nodes of a graph linked when they occur within a few words of each other, ranked by a
 PageRank whose restarts favour early positions. Candidate phrases are names (each canonical
-entity once, under its best name) and runs of up to three content words between stop words,
-punctuation and names; a phrase scores the sum of its words' ranks. It needs only the tokens the
-NER pipeline already has: a tagger and parser (for noun chunks) would halve the stage's speed.
+entity under its best name) and every stretch of up to three words of the runs of content words
+between stop words, punctuation and names (without a tagger, a run may hold a verb: "cases fell";
+stretches that recur, like "severe cases", win through their count). A phrase scores the sum of its
+words' ranks times log2(1 + the number of times it occurs); a single word must occur twice. It
+needs only the tokens the NER pipeline already has: a tagger and parser (for noun chunks) would
+halve the stage's speed (see bench/extract_quality.py for quality and cost against pytextrank).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -41,46 +45,42 @@ def rank_keyphrases(
     text: str, tokens: Sequence[Token], names: Sequence[NameSpan], limit: int = 10
 ) -> list[Keyphrase]:
     """The ``limit`` best phrases of the text, best first."""
-    phrases, name_phrases = _candidates(text, tokens, sorted(names))
-    if not phrases:
+    runs, name_phrases = _runs(text, tokens, sorted(names))
+    if not runs:
         return []
-    rank = _position_rank([word for phrase, _ in phrases for word in phrase][:MAX_GRAPH_WORDS])
-    counts: Counter[Phrase] = Counter(phrase for phrase, _ in phrases)
+    rank = _position_rank([_norm(word) for run in runs for word in run][:MAX_GRAPH_WORDS])
+    counts: Counter[Phrase] = Counter()
+    surfaces: dict[Phrase, Counter[str]] = {}
+    for run in runs:
+        for phrase, surface in _ngrams(run, name_phrases):
+            counts[phrase] += 1
+            surfaces.setdefault(phrase, Counter())[surface] += 1
     scored = [
-        (sum(rank.get(w, 0.0) for w in phrase), -index, phrase)
-        for index, phrase in enumerate(counts)  # first-seen order breaks ties
-        if len(phrase) > 1 or counts[phrase] > 1 or phrase in name_phrases
+        (sum(rank.get(w, 0.0) for w in phrase) * math.log2(1 + count), -index, phrase)
+        for index, (phrase, count) in enumerate(counts.items())  # first-seen order breaks ties
+        if len(phrase) > 1 or (count > 1 and len(phrase[0]) > 3) or phrase in name_phrases
     ]
     scored.sort(reverse=True)
-
-    chosen: list[tuple[float, Phrase]] = []
+    chosen: list[Keyphrase] = []
     taken: list[set[str]] = []
     for score, _, phrase in scored:
         words_in = set(phrase)
-        if any(words_in <= other for other in taken):
+        # Not inside, around, or two words into a better phrase.
+        if any(words_in <= other or other <= words_in or len(words_in & other) > 1 for other in taken):
             continue
         taken.append(words_in)
-        chosen.append((score, phrase))
+        chosen.append(Keyphrase(text=surfaces[phrase].most_common(1)[0][0], score=round(score, 4)))
         if len(chosen) == limit:
             break
-    surfaces: dict[Phrase, Counter[str]] = {phrase: Counter() for _, phrase in chosen}
-    for phrase, surface in phrases:
-        if phrase in surfaces:
-            surfaces[phrase][surface] += 1
-    return [
-        Keyphrase(
-            text=name_phrases.get(phrase) or surfaces[phrase].most_common(1)[0][0], score=round(score, 4)
-        )
-        for score, phrase in chosen
-    ]
+    return chosen
 
 
-def _candidates(
+def _runs(
     text: str, tokens: Sequence[Token], names: list[NameSpan]
-) -> tuple[list[tuple[Phrase, str]], dict[Phrase, str]]:
-    """Candidate phrases in text order as (normalised words, surface form), and the phrases
-    that are names, with the name."""
-    phrases: list[tuple[Phrase, str]] = []
+) -> tuple[list[tuple[str, ...]], dict[Phrase, str]]:
+    """Runs of content words and names (a name is a run of its own, in its best name's words),
+    in text order; and the names, by their normalised words."""
+    runs: list[tuple[str, ...]] = []
     name_phrases: dict[Phrase, str] = {}
     run: list[str] = []
     index = 0
@@ -91,21 +91,30 @@ def _candidates(
         word = text[start : start + length]
         content = not in_name and not is_stop and is_alpha and _is_content(word)
         if run and (in_name or sentence_start == 1 or not content):
-            tail = run[-MAX_PHRASE_WORDS:]  # English noun phrases end in their head
-            phrases.append((tuple(_norm(w) for w in tail), " ".join(tail)))
+            runs.append(tuple(run))
             run = []
         if in_name:
             name = names[index][2]
             if name is not None and start == names[index][0]:
-                phrase = tuple(_norm(w) for w in name.split())
-                name_phrases[phrase] = name
-                phrases.append((phrase, name))
+                name_phrases[tuple(_norm(w) for w in name.split())] = name
+                runs.append(tuple(name.split()))
         elif content:
             run.append(word)
     if run:
-        tail = run[-MAX_PHRASE_WORDS:]
-        phrases.append((tuple(_norm(w) for w in tail), " ".join(tail)))
-    return phrases, name_phrases
+        runs.append(tuple(run))
+    return runs, name_phrases
+
+
+def _ngrams(run: tuple[str, ...], name_phrases: dict[Phrase, str]) -> list[tuple[Phrase, str]]:
+    """A name whole, or every stretch of up to three words of a run of content words."""
+    phrase = tuple(_norm(w) for w in run)
+    if phrase in name_phrases:
+        return [(phrase, name_phrases[phrase])]
+    return [
+        (phrase[i : i + n], " ".join(run[i : i + n]))
+        for n in range(1, MAX_PHRASE_WORDS + 1)
+        for i in range(len(run) - n + 1)
+    ]
 
 
 def _is_content(word: str) -> bool:
