@@ -4,8 +4,9 @@ Mentions are grouped by a key that ignores what does not change who or what is m
 initials and suffixes of a person's name, well-known alternate names ("US" = "United States")
 and acronyms the article defines ("Islamic State (IS)"). Places the model calls GPE in one
 sentence and LOC in another are one place. A lone surname joins the one full name it ends; when
-two full names share it, it stays apart, because a wrong merge is worse than a missed one. The
-dateline's place joins the place of the same name, or becomes one.
+two full names share it, it stays apart, because a wrong merge is worse than a missed one. A
+company's short name joins its full name when only a company suffix differs ("Norland Pharma").
+The dateline's place joins the place of the same name, or becomes one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from tasks.models import CanonicalEntity, EntityMention, Span
-from tasks.names import ALIAS_LABELS, ALIASES, NAME_SUFFIXES
+from tasks.names import ALIAS_LABELS, ALIASES, CORPORATE_SUFFIXES, NAME_SUFFIXES
 
 PERSON = "PERSON"
 NOT_CANONICAL = frozenset({"CARDINAL", "ORDINAL"})
@@ -44,6 +45,7 @@ def canonicalise(
         label = ALIAS_LABELS.get(alias, mention.label) if alias else mention.label
         groups[(_family(label), _key(mention.text, label, acronyms))].append(mention)
     _merge_surnames(groups)
+    _merge_company_short_names(groups)
     entities = [_build(members, acronyms) for members in groups.values()]
     if dateline_place:
         _add_dateline_place(entities, dateline_place)
@@ -90,6 +92,23 @@ def _merge_surnames(groups: dict[Key, list[EntityMention]]) -> None:
         ]
         if len(longer) == 1 and (PERSON, short) in groups:
             groups[(PERSON, longer[0])].extend(groups.pop((PERSON, short)))
+
+
+def _merge_company_short_names(groups: dict[Key, list[EntityMention]]) -> None:
+    """Fold an organisation's short name into the one full name that is it plus a company suffix
+    ("Norland" into "Norland Pharma"); with two such full names it stays apart."""
+    organisations = [key for family, key in groups if family == "ORG"]
+    for short in organisations:
+        words = short.split()
+        longer = [
+            key
+            for key in organisations
+            if len(key.split()) > len(words)
+            and key.split()[: len(words)] == words
+            and all(w in CORPORATE_SUFFIXES for w in key.split()[len(words) :])
+        ]
+        if len(longer) == 1 and ("ORG", short) in groups and ("ORG", longer[0]) in groups:
+            groups[("ORG", longer[0])].extend(groups.pop(("ORG", short)))
 
 
 def _build(members: list[EntityMention], acronyms: dict[str, str]) -> CanonicalEntity:

@@ -31,6 +31,15 @@ ROLE_WORDS = TITLE_WORDS - ROLE_MODIFIERS
 # Words after a person's name that are not part of who they are ("Martin Luther King Jr").
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
+# Words that end a company's full name, so "Norland" is short for "Norland Pharma" (but "Apple" is
+# not short for "Apple Music").
+CORPORATE_SUFFIXES = frozenset(
+    """
+    inc inc. corp corp. corporation co co. company ltd ltd. limited plc llc group holdings ag sa
+    gmbh nv se pharma pharmaceuticals therapeutics biotech motors mining airlines airways energy
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
 # Small words that may sit inside a title phrase ("Chief of Army Staff").
 TITLE_JOINERS = frozenset({"of", "the", "for", "and", "de", "&"})
 

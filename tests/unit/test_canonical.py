@@ -126,3 +126,20 @@ def test_the_dateline_place_never_joins_a_person_of_the_same_name() -> None:
         ("Paris", "PERSON", 1, False),
         ("Paris Hilton", "PERSON", 1, False),
     ]
+
+
+def test_canonicalise_joins_a_company_short_name_to_its_full_name() -> None:
+    found = by_name(canonicalise(mentions(("Norland Pharma", "ORG"), ("Norland", "ORG"), ("Norland", "ORG"))))
+    assert found == {"Norland Pharma": ("ORG", 3)}
+
+
+def test_canonicalise_keeps_a_short_name_apart_from_a_different_longer_organisation() -> None:
+    found = by_name(canonicalise(mentions(("Apple", "ORG"), ("Apple Music", "ORG"))))
+    assert found == {"Apple": ("ORG", 1), "Apple Music": ("ORG", 1)}
+
+
+def test_canonicalise_keeps_a_short_name_apart_when_two_companies_could_own_it() -> None:
+    found = by_name(
+        canonicalise(mentions(("Weber Motors", "ORG"), ("Weber Energy", "ORG"), ("Weber", "ORG")))
+    )
+    assert len(found) == 3
