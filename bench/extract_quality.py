@@ -81,24 +81,36 @@ def conll(nlp: object, data: Path) -> None:
         [CleanedArticle(id=str(i), text=d.text) for i, d in enumerate(documents)],
         ExtractOptions(batch_size=BATCH),
     )
-    rows: list[tuple[str, Tally]] = []
-    rows.append(("raw model (same text)", _tally(documents, raws)))
-    rows.append(
-        ("extract stage", _tally(documents, [[(m.start, m.end, m.label) for m in a.entities] for a in stage]))
-    )
+    full = [[(m.start, m.end, m.label) for m in a.entities] for a in stage]
+    rows: list[tuple[str, Tally]] = [
+        ("raw model (same text)", _tally(documents, raws)),
+        ("extract stage", _tally(documents, full)),
+    ]
+    without: dict[str, list[list[tuple[int, int, str]]]] = {}
     for step in STEPS:
-        spans = [
+        without[step] = [
             [(m.start, m.end, m.label) for m in build_mentions(d.text, r, frozenset({step}))[0]]
             for d, r in zip(documents, raws, strict=True)
         ]
-        rows.append((f"  stage without '{step}'", _tally(documents, spans)))
+        rows.append((f"  stage without '{step}'", _tally(documents, without[step])))
     gold = sum(len(d.gold) for d in documents)
     print(f"## CoNLL-2003 dev: {len(documents)} documents, {gold} gold entities, entity-level exact match\n")
-    print("| system | " + " | ".join(f"{t} F1" for t in TYPES) + " | P | R | F1 |")
-    print("|---|" + "---:|" * (len(TYPES) + 3))
+    header("system", *(f"{t} F1" for t in TYPES), "P", "R", "F1")
     for name, tally in rows:
         cells = [f"{tally.prf(t)[2]:.3f}" for t in TYPES] + [f"{v:.3f}" for v in tally.prf()]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nWhat each step changes in the stage's output (entities in CoNLL terms, against gold):\n")
+    header("step", "right entities gained", "wrong removed", "right lost", "wrong added", "F1 with / without")
+    for step in STEPS:
+        gained = removed = lost = added = 0
+        for document, with_step, no_step in zip(documents, full, without[step], strict=True):
+            have, had = to_tokens(document, with_step), to_tokens(document, no_step)
+            gained += len((have - had) & document.gold)
+            added += len((have - had) - document.gold)
+            lost += len((had - have) & document.gold)
+            removed += len((had - have) - document.gold)
+        f_with, f_without = rows[1][1].prf()[2], _tally(documents, without[step]).prf()[2]
+        print(f"| {step} | {gained} | {removed} | {lost} | {added} | {f_with:.3f} / {f_without:.3f} |")
     print()
 
 

@@ -121,7 +121,7 @@ def _build(members: list[EntityMention], acronyms: dict[str, str]) -> CanonicalE
         label=label,
         count=len(members),
         aliases=sorted(forms),
-        mentions=[Span(start=m.start, end=m.end) for m in members],
+        mentions=[Span.model_construct(start=m.start, end=m.end) for m in members],
     )
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -39,6 +38,7 @@ Token = Sequence[int]
 # character start, end, and the best name of the entity (None: a date, amount or number)
 NameSpan = tuple[int, int, str | None]
 Phrase = tuple[str, ...]
+Run = tuple[tuple[str, ...], Phrase]  # words as written, and normalised
 
 
 def rank_keyphrases(
@@ -48,20 +48,15 @@ def rank_keyphrases(
     runs, name_phrases = _runs(text, tokens, sorted(names))
     if not runs:
         return []
-    rank = _position_rank([_norm(word) for run in runs for word in run][:MAX_GRAPH_WORDS])
-    counts: Counter[Phrase] = Counter()
-    surfaces: dict[Phrase, Counter[str]] = {}
-    for run in runs:
-        for phrase, surface in _ngrams(run, name_phrases):
-            counts[phrase] += 1
-            surfaces.setdefault(phrase, Counter())[surface] += 1
+    rank = _position_rank([word for _, normed in runs for word in normed][:MAX_GRAPH_WORDS])
+    counts: Counter[Phrase] = Counter(phrase for run in runs for phrase in _ngrams(run[1], name_phrases))
     scored = [
         (sum(rank.get(w, 0.0) for w in phrase) * math.log2(1 + count), -index, phrase)
         for index, (phrase, count) in enumerate(counts.items())  # first-seen order breaks ties
         if len(phrase) > 1 or (count > 1 and len(phrase[0]) > 3) or phrase in name_phrases
     ]
     scored.sort(reverse=True)
-    chosen: list[Keyphrase] = []
+    chosen: list[tuple[float, Phrase]] = []
     taken: list[set[str]] = []
     for score, _, phrase in scored:
         words_in = set(phrase)
@@ -69,18 +64,32 @@ def rank_keyphrases(
         if any(words_in <= other or other <= words_in or len(words_in & other) > 1 for other in taken):
             continue
         taken.append(words_in)
-        chosen.append(Keyphrase(text=surfaces[phrase].most_common(1)[0][0], score=round(score, 4)))
+        chosen.append((score, phrase))
         if len(chosen) == limit:
             break
-    return chosen
+    return [
+        Keyphrase(text=_surface(phrase, runs, name_phrases), score=round(score, 4))
+        for score, phrase in chosen
+    ]
 
 
-def _runs(
-    text: str, tokens: Sequence[Token], names: list[NameSpan]
-) -> tuple[list[tuple[str, ...]], dict[Phrase, str]]:
+def _surface(phrase: Phrase, runs: list[Run], name_phrases: dict[Phrase, str]) -> str:
+    """How the text most often writes a phrase (a name: its best name)."""
+    if phrase in name_phrases:
+        return name_phrases[phrase]
+    forms: Counter[str] = Counter()
+    size = len(phrase)
+    for words, normed in runs:
+        for i in range(len(normed) - size + 1):
+            if normed[i : i + size] == phrase:
+                forms[" ".join(words[i : i + size])] += 1
+    return forms.most_common(1)[0][0]
+
+
+def _runs(text: str, tokens: Sequence[Token], names: list[NameSpan]) -> tuple[list[Run], dict[Phrase, str]]:
     """Runs of content words and names (a name is a run of its own, in its best name's words),
-    in text order; and the names, by their normalised words."""
-    runs: list[tuple[str, ...]] = []
+    in text order, as (words, normalised words); and the names, by their normalised words."""
+    runs: list[Run] = []
     name_phrases: dict[Phrase, str] = {}
     run: list[str] = []
     index = 0
@@ -91,30 +100,27 @@ def _runs(
         word = text[start : start + length]
         content = not in_name and not is_stop and is_alpha and _is_content(word)
         if run and (in_name or sentence_start == 1 or not content):
-            runs.append(tuple(run))
+            runs.append((tuple(run), tuple(_norm(w) for w in run)))
             run = []
         if in_name:
             name = names[index][2]
             if name is not None and start == names[index][0]:
-                name_phrases[tuple(_norm(w) for w in name.split())] = name
-                runs.append(tuple(name.split()))
+                words = tuple(name.split())
+                normed = tuple(_norm(w) for w in words)
+                name_phrases[normed] = name
+                runs.append((words, normed))
         elif content:
             run.append(word)
     if run:
-        runs.append(tuple(run))
+        runs.append((tuple(run), tuple(_norm(w) for w in run)))
     return runs, name_phrases
 
 
-def _ngrams(run: tuple[str, ...], name_phrases: dict[Phrase, str]) -> list[tuple[Phrase, str]]:
+def _ngrams(normed: Phrase, name_phrases: dict[Phrase, str]) -> list[Phrase]:
     """A name whole, or every stretch of up to three words of a run of content words."""
-    phrase = tuple(_norm(w) for w in run)
-    if phrase in name_phrases:
-        return [(phrase, name_phrases[phrase])]
-    return [
-        (phrase[i : i + n], " ".join(run[i : i + n]))
-        for n in range(1, MAX_PHRASE_WORDS + 1)
-        for i in range(len(run) - n + 1)
-    ]
+    if normed in name_phrases:
+        return [normed]
+    return [normed[i : i + n] for n in range(1, MAX_PHRASE_WORDS + 1) for i in range(len(normed) - n + 1)]
 
 
 def _is_content(word: str) -> bool:
@@ -128,7 +134,6 @@ def _is_content(word: str) -> bool:
     return not (word[0].isupper() and lowered.rstrip(".") in TITLE_WORDS)
 
 
-@lru_cache(maxsize=65_536)
 def _norm(word: str) -> str:
     lowered = word.lower()
     # A light plural fold so "vaccine" and "vaccines" are one node.
