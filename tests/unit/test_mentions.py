@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from tasks.acronyms import find_acronym_definitions
-from tasks.mentions import add_acronym_mentions, build_mentions, drop_titles, harmonise_labels
+from tasks.mentions import add_acronym_mentions, build_mentions, harmonise_labels
 from tasks.models import EntityMention
+from tasks.titles import drop_titles
 
 
 def spans(text: str, *items: tuple[str, str]) -> list[tuple[int, int, str]]:
