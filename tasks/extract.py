@@ -91,7 +91,7 @@ def _from_doc(article: CleanedArticle, doc: Any, options: ExtractOptions) -> Ext
     mentions = mentions[: options.max_entities]
     place = resolve_dateline_place(article.dateline)
     entities = canonicalise(mentions, acronyms, dateline_place=place)
-    tokens = doc.to_array(TOKEN_ATTRIBUTES).astype("int64").tolist()
+    tokens = doc.to_array(TOKEN_ATTRIBUTES).astype("int64")
     sentences = fix_sentences(text, _sentence_bounds(text, tokens))
     return ExtractedArticle(
         **article.model_dump(),
@@ -103,9 +103,13 @@ def _from_doc(article: CleanedArticle, doc: Any, options: ExtractOptions) -> Ext
     )
 
 
-def _sentence_bounds(text: str, tokens: list[list[int]]) -> list[tuple[int, int]]:
+def _sentence_bounds(text: str, tokens: Any) -> list[tuple[int, int]]:
     """Sentence spans from the tokens' sentence-start flags (no ``Span`` objects needed)."""
-    starts = [token[0] for index, token in enumerate(tokens) if index == 0 or token[4] == 1]
+    if len(tokens) == 0:
+        return []
+    flags = tokens[:, 4] == 1
+    flags[0] = True
+    starts: list[int] = tokens[flags, 0].tolist()
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 

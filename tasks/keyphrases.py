@@ -33,7 +33,8 @@ REPORTING_WORDS = frozenset(
     "said says say saying told tells tell added adds according asked stated noted explained".split()  # noqa: SIM905
 )
 
-# start, length, is_stop, is_alpha, sentence start (1 at the first token of a sentence)
+# start, length, is_stop, is_alpha, sentence start (1 at the first token of a sentence): a row
+# of ``Doc.to_array`` (or a list of such rows)
 Token = Sequence[int]
 # character start, end, and the best name of the entity (None: a date, amount or number)
 NameSpan = tuple[int, int, str | None]
@@ -89,27 +90,49 @@ def _surface(phrase: Phrase, runs: list[Run], name_phrases: dict[Phrase, str]) -
 def _runs(text: str, tokens: Sequence[Token], names: list[NameSpan]) -> tuple[list[Run], dict[Phrase, str]]:
     """Runs of content words and names (a name is a run of its own, in its best name's words),
     in text order, as (words, normalised words); and the names, by their normalised words."""
+    table = np.asarray(tokens, dtype=np.int64).reshape(-1, 5)
+    starts, lengths = table[:, 0], table[:, 1]
+    content = (table[:, 2] == 0) & (table[:, 3] == 1) & (lengths > 1)
+    in_name = np.zeros(len(table), dtype=bool)
+    name_first = np.full(len(table), -1, dtype=np.int64)
+    if names:
+        name_starts = np.array([n[0] for n in names], dtype=np.int64)
+        name_ends = np.array([n[1] for n in names], dtype=np.int64)
+        holder = np.searchsorted(name_starts, starts, side="right") - 1
+        inside = (holder >= 0) & (starts < name_ends[np.maximum(holder, 0)])
+        in_name = inside
+        first = inside & (starts == name_starts[np.maximum(holder, 0)])
+        name_first[first] = holder[first]
+    # Only content words and the first token of each name matter; every other token breaks a run.
+    keep = np.flatnonzero((content & ~in_name) | (name_first >= 0))
+    rows = zip(
+        keep.tolist(),
+        starts[keep].tolist(),
+        lengths[keep].tolist(),
+        (table[keep, 4] == 1).tolist(),
+        name_first[keep].tolist(),
+        strict=True,
+    )
     runs: list[Run] = []
     name_phrases: dict[Phrase, str] = {}
     run: list[str] = []
-    index = 0
-    for start, length, is_stop, is_alpha, sentence_start in tokens:
-        while index < len(names) and names[index][1] <= start:
-            index += 1
-        in_name = index < len(names) and names[index][0] <= start
+    previous = -2
+    for position, start, length, sentence_start, name_index in rows:
         word = text[start : start + length]
-        content = not in_name and not is_stop and is_alpha and _is_content(word)
-        if run and (in_name or sentence_start == 1 or not content):
+        is_word = name_index < 0 and _is_content(word)
+        if run and (position != previous + 1 or sentence_start or not is_word):
             runs.append((tuple(run), tuple(_norm(w) for w in run)))
             run = []
-        if in_name:
-            name = names[index][2]
-            if name is not None and start == names[index][0]:
+        previous = position
+        if name_index >= 0:
+            name = names[name_index][2]
+            if name is not None:
                 words = tuple(name.split())
                 normed = tuple(_norm(w) for w in words)
                 name_phrases[normed] = name
                 runs.append((words, normed))
-        elif content:
+            previous = -2  # the name's other tokens are skipped: nothing joins across it
+        elif is_word:
             run.append(word)
     if run:
         runs.append((tuple(run), tuple(_norm(w) for w in run)))
