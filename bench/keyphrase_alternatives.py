@@ -4,6 +4,8 @@ the ``bench`` extra is installed."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +40,8 @@ def available(nlp: Any, model: str) -> list[Ranker]:
         Ranker("before: RAKE-like", "senter+ner", _rake(nlp), _rake_cost(nlp)),
     ]
     try:
-        import pytextrank  # noqa: F401
+        with contextlib.redirect_stdout(io.StringIO()):  # pytextrank prints a path on import
+            import pytextrank  # noqa: F401
         import spacy
     except ImportError:
         print("(pytextrank not installed: pip install -e '.[bench]')")
