@@ -42,10 +42,16 @@ def main() -> None:
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--memory", type=int, default=0, help="also measure RSS over this many articles")
     parser.add_argument("--rounds", type=int, default=3, help="alternating throughput rounds")
+    parser.add_argument(
+        "--memory-only", action="store_true", help="only the RSS table, in a process holding only the model"
+    )
     args = parser.parse_args()
     model = Settings().spacy_model
     nlp = load_pipeline(model)
     print(f"model {model} {nlp.meta.get('version')}, components {nlp.pipe_names}, batch {BATCH}\n")
+    if args.memory_only:
+        measure_memory(nlp, news_texts(args.data), args.memory or 50_000)
+        return
     # Speed first, while the process holds only the model, as a worker process does.
     throughput(nlp, news_texts(args.data), args.rounds)
     conll(nlp, args.data)
