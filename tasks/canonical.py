@@ -1,10 +1,12 @@
 """Canonical entities: every mention of one entity merged under its best name.
 
-Mentions are grouped by a key that ignores what does not change who or what is meant: a leading
-"the", a possessive, titles and ranks before a person's name, middle initials, well-known
-alternate names ("US" = "United States") and acronyms the article defines ("Islamic State (IS)").
-A lone surname joins the one full name it ends; when two full names share it, it stays apart,
-because a wrong merge is worse than a missed one.
+Mentions are grouped by a key that ignores what does not change who or what is meant: middle
+initials and suffixes of a person's name, well-known alternate names ("US" = "United States")
+and acronyms the article defines ("Islamic State (IS)"). Places the model calls GPE in one
+sentence and LOC in another are one place. A lone surname joins the one full name it ends; when
+two full names share it, it stays apart, because a wrong merge is worse than a missed one. A
+company's short name joins its full name when only a company suffix differs ("Norland Pharma").
+The dateline's place joins the place of the same name, or becomes one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from tasks.models import CanonicalEntity, EntityMention, Span
-from tasks.names import ALIASES
+from tasks.names import ALIAS_LABELS, ALIASES, CORPORATE_SUFFIXES, NAME_SUFFIXES
 
 PERSON = "PERSON"
 NOT_CANONICAL = frozenset({"CARDINAL", "ORDINAL"})
@@ -21,29 +23,41 @@ NOT_CANONICAL = frozenset({"CARDINAL", "ORDINAL"})
 _LABEL_FAMILY = {"GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 
+Key = tuple[str, str]
+
 
 def canonicalise(
-    mentions: list[EntityMention], acronyms: dict[str, str] | None = None
+    mentions: list[EntityMention],
+    acronyms: dict[str, str] | None = None,
+    dateline_place: str | None = None,
 ) -> list[CanonicalEntity]:
     """Merge mentions into canonical entities, most mentioned first.
 
-    ``acronyms`` maps an acronym defined in the text to its long form ("IS" -> "Islamic State").
+    ``acronyms`` maps an acronym defined in the text to its long form ("IS" -> "Islamic State");
+    ``dateline_place`` is the place of the article's dateline, if it has one.
     """
     acronyms = acronyms or {}
-    groups: dict[tuple[str, str], list[EntityMention]] = defaultdict(list)
+    groups: dict[Key, list[EntityMention]] = defaultdict(list)
     for mention in mentions:
         if mention.label in NOT_CANONICAL:
             continue
-        groups[(_family(mention.label), _key(mention.text, mention.label, acronyms))].append(mention)
+        alias = ALIASES.get(mention.text.casefold())
+        label = ALIAS_LABELS.get(alias, mention.label) if alias else mention.label
+        groups[(_family(label), _key(mention.text, label, acronyms))].append(mention)
     _merge_surnames(groups)
+    _merge_company_short_names(groups)
     entities = [_build(members, acronyms) for members in groups.values()]
-    entities.sort(key=lambda entity: (-entity.count, entity.mentions[0].start))
+    if dateline_place:
+        _add_dateline_place(entities, dateline_place)
+    entities.sort(key=lambda e: (-e.count, e.mentions[0].start if e.mentions else -1))
     return entities
 
 
 def person_key(name: str) -> str:
-    """A person's name folded for matching: case-folded, middle initials dropped."""
-    tokens = name.split()
+    """A person's name folded for matching: case-folded, middle initials and suffixes dropped."""
+    tokens = name.replace(",", " ").split()
+    while len(tokens) > 2 and tokens[-1].casefold() in NAME_SUFFIXES:
+        tokens.pop()
     if len(tokens) > 2:
         tokens = [tokens[0]] + [t for t in tokens[1:-1] if not _INITIAL.match(t)] + [tokens[-1]]
     return " ".join(tokens).casefold()
@@ -63,7 +77,7 @@ def _key(text: str, label: str, acronyms: dict[str, str]) -> str:
     return (alias or text).casefold()
 
 
-def _merge_surnames(groups: dict[tuple[str, str], list[EntityMention]]) -> None:
+def _merge_surnames(groups: dict[Key, list[EntityMention]]) -> None:
     """Fold each person key that is the tail of exactly one longer person key into it."""
     people = [key for family, key in groups if family == PERSON]
     for short in sorted(people, key=lambda k: len(k.split())):
@@ -80,16 +94,34 @@ def _merge_surnames(groups: dict[tuple[str, str], list[EntityMention]]) -> None:
             groups[(PERSON, longer[0])].extend(groups.pop((PERSON, short)))
 
 
+def _merge_company_short_names(groups: dict[Key, list[EntityMention]]) -> None:
+    """Fold an organisation's short name into the one full name that is it plus a company suffix
+    ("Norland" into "Norland Pharma"); with two such full names it stays apart."""
+    organisations = [key for family, key in groups if family == "ORG"]
+    for short in organisations:
+        words = short.split()
+        longer = [
+            key
+            for key in organisations
+            if len(key.split()) > len(words)
+            and key.split()[: len(words)] == words
+            and all(w in CORPORATE_SUFFIXES for w in key.split()[len(words) :])
+        ]
+        if len(longer) == 1 and ("ORG", short) in groups and ("ORG", longer[0]) in groups:
+            groups[("ORG", longer[0])].extend(groups.pop(("ORG", short)))
+
+
 def _build(members: list[EntityMention], acronyms: dict[str, str]) -> CanonicalEntity:
     members.sort(key=lambda mention: mention.start)
-    label = Counter(m.label for m in members).most_common(1)[0][0]
     forms = Counter(m.text for m in members)
+    name = _best_name(members[0].label, forms, acronyms)
+    label = ALIAS_LABELS.get(name) or Counter(m.label for m in members).most_common(1)[0][0]
     return CanonicalEntity(
-        name=_best_name(label, forms, acronyms),
+        name=name,
         label=label,
         count=len(members),
         aliases=sorted(forms),
-        mentions=[Span(start=m.start, end=m.end) for m in members],
+        mentions=[Span.model_construct(start=m.start, end=m.end) for m in members],
     )
 
 
@@ -107,3 +139,14 @@ def _best_name(label: str, forms: Counter[str], acronyms: dict[str, str]) -> str
             return alias
     spelled_out = [f for f in forms if f not in acronyms] or [acronyms[f] for f in forms]
     return max(spelled_out, key=lambda f: (len(f.split()) > 1, forms.get(f, 0), len(f)))
+
+
+def _add_dateline_place(entities: list[CanonicalEntity], place: str) -> None:
+    """Count the dateline as one more mention of its place, or add the place as a GPE."""
+    key = (ALIASES.get(place.casefold()) or place).casefold()
+    for entity in entities:
+        if _family(entity.label) == "PLACE" and entity.name.casefold() == key:
+            entity.count += 1
+            entity.in_dateline = True
+            return
+    entities.append(CanonicalEntity(name=place, label="GPE", count=1, aliases=[place], in_dateline=True))

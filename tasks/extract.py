@@ -7,20 +7,34 @@ worker does not grow its vocabulary forever. Imports no spaCy itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tasks.acronyms import find_acronym_definitions
-from tasks.canonical import PERSON, canonicalise
-from tasks.keyphrases import Word, rank_keyphrases
-from tasks.models import CleanedArticle, EntityMention, ExtractedArticle, Span
-from tasks.names import TITLE_JOINERS, TITLE_WORDS
+from tasks.canonical import canonicalise
+from tasks.dateline_place import resolve_dateline_place
+from tasks.keyphrases import NameSpan, rank_keyphrases
+from tasks.mentions import PLACE_LABELS, add_acronym_mentions, build_mentions, clean_mentions
+from tasks.models import CanonicalEntity, CleanedArticle, EntityMention, ExtractedArticle
+from tasks.sentences import fix_sentences, split_sentences_plain
 
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+__all__ = [
+    "PLACE_LABELS",
+    "ExtractOptions",
+    "Language",
+    "add_acronym_mentions",
+    "clean_mentions",
+    "extract_articles",
+    "fix_sentences",
+    "split_sentences_plain",
+]
+
+# Entity types that can say what an article is about (not dates, amounts or numbers).
+KEYPHRASE_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+# What keyphrase ranking reads of each token, as one array (far cheaper than token objects).
+TOKEN_ATTRIBUTES = ["IDX", "LENGTH", "IS_STOP", "IS_ALPHA", "SENT_START"]
 
 
 class Language(Protocol):
@@ -57,6 +71,7 @@ def extract_articles(
             ExtractedArticle(
                 **article.model_dump(),
                 sentences=split_sentences_plain(article.text),
+                dateline_place=resolve_dateline_place(article.dateline),
                 entities_skipped=skipped_reason or "no model for this language",
             )
             for article in articles
@@ -72,135 +87,39 @@ def extract_articles(
 def _from_doc(article: CleanedArticle, doc: Any, options: ExtractOptions) -> ExtractedArticle:
     text = article.text
     raw = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-    mentions = clean_mentions(text, raw)
-    definitions = find_acronym_definitions(text)
-    acronyms = {acr: text[start:end] for acr, (start, end) in definitions.items()}
-    mentions = add_acronym_mentions(text, mentions, definitions)[: options.max_entities]
-    words = [
-        Word(
-            text=token.text,
-            is_stop=token.is_stop,
-            is_alpha=token.is_alpha,
-            sentence_start=token.is_sent_start,
-        )
-        for token in doc
-    ]
-    sentences = fix_sentences(text, [(sent.start_char, sent.end_char) for sent in doc.sents])
+    mentions, acronyms = build_mentions(text, raw)
+    mentions = mentions[: options.max_entities]
+    place = resolve_dateline_place(article.dateline)
+    entities = canonicalise(mentions, acronyms, dateline_place=place)
+    tokens = doc.to_array(TOKEN_ATTRIBUTES).astype("int64")
+    sentences = fix_sentences(text, _sentence_bounds(text, tokens))
     return ExtractedArticle(
         **article.model_dump(),
         entities=mentions,
-        canonical_entities=canonicalise(mentions, acronyms),
-        keyphrases=rank_keyphrases(words, options.max_keyphrases),
+        canonical_entities=entities,
+        keyphrases=rank_keyphrases(text, tokens, _names(mentions, entities), options.max_keyphrases),
         sentences=sentences,
-        dateline_place=_dateline_place(article.dateline),
+        dateline_place=place,
     )
 
 
-def clean_mentions(text: str, raw: list[tuple[int, int, str]]) -> list[EntityMention]:
-    """Trim "the", possessives and (for people) titles off mentions, and join split names."""
-    trimmed: list[tuple[int, int, str]] = []
-    for raw_start, raw_end, label in raw:
-        start, end = _trim(text, raw_start, raw_end, label)
-        if end > start:
-            trimmed.append((start, end, label))
-    joined: list[tuple[int, int, str]] = []
-    for start, end, label in trimmed:
-        if joined:
-            prev_start, prev_end, prev_label = joined[-1]
-            # "Hafiz Saeed" + "Khan Orakzai": two person spans a single space apart are one name.
-            if label == prev_label == PERSON and text[prev_end:start] == " ":
-                joined[-1] = (prev_start, end, label)
-                continue
-        joined.append((start, end, label))
-    return [EntityMention(text=text[s:e], label=label, start=s, end=e) for s, e, label in joined]
+def _sentence_bounds(text: str, tokens: Any) -> list[tuple[int, int]]:
+    """Sentence spans from the tokens' sentence-start flags (no ``Span`` objects needed)."""
+    if len(tokens) == 0:
+        return []
+    flags = tokens[:, 4] == 1
+    flags[0] = True
+    starts: list[int] = tokens[flags, 0].tolist()
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
-def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
-    span = text[start:end]
-    # "World Health Organization (WHO": a bracket or quote the span opens but does not close.
-    for opener, closer in (("(", ")"), ("[", "]"), ("“", "”"), ('"', '"')):
-        at = span.find(opener)
-        if at > 0 and closer not in span[at + 1 :]:
-            end = start + len(span[:at].rstrip())
-            span = text[start:end]
-    possessive = _POSSESSIVE.search(span)
-    if possessive and len(span) > 3:
-        end -= len(possessive.group()) - (1 if possessive.group().startswith("s") else 0)
-    lowered = text[start:end].lower()
-    if lowered.startswith("the "):
-        start += 4
-    if label == PERSON:
-        tokens = list(re.finditer(r"\S+", text[start:end]))
-        skip = 0
-        while skip < len(tokens) - 1:
-            word = tokens[skip].group().lower().rstrip(".")
-            if word in TITLE_WORDS or (skip and word in TITLE_JOINERS):
-                skip += 1
-            else:
-                break
-        if skip:
-            start += tokens[skip].start()
-    return start, end
-
-
-def add_acronym_mentions(
-    text: str, mentions: list[EntityMention], definitions: dict[str, tuple[int, int]]
-) -> list[EntityMention]:
-    """Add a mention for every use of a defined acronym the model did not tag."""
-    added = list(mentions)
-    for acronym, (long_start, long_end) in definitions.items():
-        label = next(
-            (m.label for m in mentions if m.start <= long_end and m.end >= long_start and m.label != PERSON),
-            None,
-        )
-        if label is None:
-            continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            if not any(m.start < match.end() and match.start() < m.end for m in added):
-                added.append(EntityMention(text=acronym, label=label, start=match.start(), end=match.end()))
-    added.sort(key=lambda m: m.start)
-    return added
-
-
-def fix_sentences(text: str, bounds: list[tuple[int, int]]) -> list[Span]:
-    """Sentences that never cross a paragraph break and never end without final punctuation
-    inside a paragraph (the model splits "Chief of Army Staff (COAS) | General ...")."""
-    pieces: list[tuple[int, int]] = []
-    for start, end in bounds:
-        for match in re.finditer(r"[^\n]+", text[start:end]):
-            piece_start, piece_end = start + match.start(), start + match.end()
-            if text[piece_start:piece_end].strip():
-                pieces.append((piece_start, piece_end))
-    merged: list[tuple[int, int]] = []
-    for start, end in pieces:
-        if merged:
-            prev_start, prev_end = merged[-1]
-            gap = text[prev_end:start]
-            if "\n" not in gap and not _SENTENCE_END.search(text[prev_start:prev_end]):
-                merged[-1] = (prev_start, end)
-                continue
-        merged.append((start, end))
-    spans = [_strip_span(text, start, end) for start, end in merged]
-    return [span for span in spans if span.end > span.start]
-
-
-def _strip_span(text: str, start: int, end: int) -> Span:
-    """The span without the white space at its ends."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start=start, end=end)
-
-
-def split_sentences_plain(text: str) -> list[Span]:
-    """Sentences by punctuation alone, for languages that have no model configured."""
-    bounds = [(m.start(), m.end()) for m in re.finditer(r"[^.!?…\n]+(?:[.!?…]+[\"'”’)\]]*|\n|$)", text)]
-    return fix_sentences(text, bounds)
-
-
-def _dateline_place(dateline: str | None) -> str | None:
-    if not dateline:
-        return None
-    place = dateline.split(",")[0].strip()
-    return place.title() if place.isupper() else place
+def _names(mentions: list[EntityMention], entities: list[CanonicalEntity]) -> list[NameSpan]:
+    """Every mention as keyphrase ranking sees it: under its entity's best name, or None for
+    dates, amounts and numbers (which break phrases like stop words)."""
+    names = {
+        span.start: entity.name
+        for entity in entities
+        if entity.label in KEYPHRASE_LABELS
+        for span in entity.mentions
+    }
+    return [(m.start, m.end, names.get(m.start)) for m in mentions]

@@ -70,6 +70,7 @@ class CanonicalEntity(BaseModel):
     count: int
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)
+    in_dateline: bool = False  # the dateline names it too (counted in ``count``, not in ``mentions``)
 
 
 class Keyphrase(BaseModel):

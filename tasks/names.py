@@ -18,6 +18,28 @@ TITLE_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
+# Title words that only describe a role ("National Security" of "National Security Adviser", the
+# "Army" of "Army Chief"): a run of title words names a role only if it holds another title word.
+ROLE_MODIFIERS = frozenset(
+    """
+    national security state foreign defence defense interior finance home army staff field former
+    late acting interim vice deputy executive
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+ROLE_WORDS = TITLE_WORDS - ROLE_MODIFIERS
+
+# Words after a person's name that are not part of who they are ("Martin Luther King Jr").
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+# Words that end a company's full name, so "Norland" is short for "Norland Pharma" (but "Apple" is
+# not short for "Apple Music").
+CORPORATE_SUFFIXES = frozenset(
+    """
+    inc inc. corp corp. corporation co co. company ltd ltd. limited plc llc group holdings ag sa
+    gmbh nv se pharma pharmaceuticals therapeutics biotech motors mining airlines airways energy
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
 # Small words that may sit inside a title phrase ("Chief of Army Staff").
 TITLE_JOINERS = frozenset({"of", "the", "for", "and", "de", "&"})
 
@@ -48,4 +70,15 @@ ALIASES: dict[str, str] = {
     "soviet union": "Soviet Union",
     "nato": "NATO",
     "north atlantic treaty organization": "NATO",
+}
+
+# What each alternate name above is, whatever the model called one of its forms.
+ALIAS_LABELS: dict[str, str] = {
+    "United States": "GPE",
+    "United Kingdom": "GPE",
+    "United Arab Emirates": "GPE",
+    "Soviet Union": "GPE",
+    "United Nations": "ORG",
+    "European Union": "ORG",
+    "NATO": "ORG",
 }

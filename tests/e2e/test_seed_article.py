@@ -21,6 +21,16 @@ BOILERPLATE = (
     "Don't have account. Register",
     "Lost Password",
 )
+# Every form each of these entities takes in the article; all of them must land in one entity.
+ONE_ENTITY_EACH = {
+    "Raheel Sharif": {"Raheel Sharif"},
+    "Susan Rice": {"Susan Rice", "Rice"},
+    "Lloyd Austin": {"Lloyd Austin", "Lloyd J Austin"},
+    "Islamic State": {"Islamic State", "IS"},
+    "Pakistan": {"Pakistan"},
+    "United States": {"United States", "US"},
+}
+BOILERPLATE_WORDS = {"share", "welcome", "login", "remember", "password", "register", "account"}
 EXPECTED_ENTITIES = (
     "Susan Rice",
     "Raheel Sharif",
@@ -75,6 +85,17 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     names = {e["name"] for e in result["canonical_entities"]} | {e["text"] for e in result["entities"]}
     for expected in EXPECTED_ENTITIES:
         assert expected in names, f"{expected} missing from {sorted(names)}"
+
+    # Exactly one canonical entity each, under these names, and no boilerplate word as an entity.
+    canonical = result["canonical_entities"]
+    for target, forms in ONE_ENTITY_EACH.items():
+        holders = [e["name"] for e in canonical if set(e["aliases"]) & forms]
+        assert holders == [target], f"{target}: {holders}"
+    entity_words = {w.casefold() for e in canonical for a in e["aliases"] for w in a.split()}
+    assert not entity_words & BOILERPLATE_WORDS
+    assert not {e["name"] for e in canonical} & {"US National Security Adviser", "Chief of Army Staff"}
+    assert next(e for e in canonical if e["in_dateline"])["name"] == "Islamabad"
+    assert result["dateline_place"] == "Islamabad"
 
     sentences = result["summary_sentences"]
     assert 2 <= len(sentences) <= 4

@@ -9,6 +9,7 @@ import pytest
 from tasks.clean import clean_article
 from tasks.extract import extract_articles
 from tasks.models import ExtractedArticle, parse_record
+from tests.conftest import SAMPLES
 from worker.nlp import load_pipeline
 from worker.settings import Settings
 
@@ -51,6 +52,46 @@ def test_seed_canonical_entities_merge_names_once(seed_extracted: ExtractedArtic
     assert next(e for e in people if e.name == "Susan Rice").count == 2
     assert sum(1 for e in seed_extracted.canonical_entities if e.name == "United States") == 1
     assert seed_extracted.dateline_place == "Islamabad"
+
+
+def test_seed_titles_are_not_organisations_and_acronyms_join_their_long_forms(
+    seed_extracted: ExtractedArticle,
+) -> None:
+    by_name = {e.name: e for e in seed_extracted.canonical_entities}
+    assert not {"US National Security Adviser", "Chief of Army Staff", "National Security Adviser"} & set(
+        by_name
+    )
+    assert not any(
+        e.label == "PERSON" and e.name == "Headquarters" for e in seed_extracted.canonical_entities
+    )
+    assert {"US Central Command", "CENTCOM"} <= set(by_name["US Central Command"].aliases)
+    assert {"General Headquarters", "GHQ"} <= set(by_name["General Headquarters"].aliases)
+    assert by_name["Islamabad"].in_dateline and by_name["Islamabad"].label == "GPE"
+    assert not any("said" in k.text.split() for k in seed_extracted.keyphrases)
+    assert 5 <= len(seed_extracted.keyphrases) <= 10
+
+
+def test_a_lone_surname_the_model_calls_an_organisation_joins_the_person() -> None:
+    text = (SAMPLES / "vaccine-trial-results.txt").read_text(encoding="utf-8")
+    (result,) = extract_articles(
+        load_pipeline(Settings().spacy_model), [clean_article(parse_record({"text": text}))]
+    )
+    kamau = [e for e in result.canonical_entities if "Kamau" in e.aliases or "Wanjiru Kamau" in e.aliases]
+    assert [(e.name, e.label) for e in kamau] == [("Wanjiru Kamau", "PERSON")]
+    assert kamau[0].count == 3
+
+
+def test_title_author_and_published_date_are_carried_through() -> None:
+    record = {
+        "text": "PARIS – The museum reopened on Monday after a year of repairs, its director said.",
+        "title": "Museum reopens",
+        "author": "Jane Doe",
+        "published": "2026-03-01",
+    }
+    (result,) = extract_articles(load_pipeline(Settings().spacy_model), [clean_article(parse_record(record))])
+    assert (result.title, result.author, result.published) == ("Museum reopens", "Jane Doe", "2026-03-01")
+    assert result.dateline_place == "Paris"
+    assert any(e.name == "Paris" and e.label == "GPE" and e.in_dateline for e in result.canonical_entities)
 
 
 def test_seed_sentences_cover_the_text_in_order(seed_extracted: ExtractedArticle) -> None:
