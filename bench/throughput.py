@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,10 @@ from worker.nlp import load_pipeline
 from worker.settings import Settings
 
 CORES = os.cpu_count() or 1
+WARMUP_TEXT = (
+    "LISBON – The city council approved a new tram line on Monday, the mayor said. "
+    "Construction starts next spring and the line opens in 2029, officials said."
+)
 
 
 @dataclass
@@ -66,13 +71,28 @@ class Run:
 
     def row(self) -> str:
         """A markdown table row."""
-        return f"| {self.name} | {self.articles} | {self.rate:.1f} | {self.words / self.seconds:,.0f} | {self.seconds:.1f} |"
+        cells = [
+            self.name,
+            str(self.articles),
+            f"{self.rate:.1f}",
+            f"{self.words / self.seconds:,.0f}",
+            f"{self.seconds:.1f}",
+        ]
+        return "| " + " | ".join(cells) + " |"
 
 
 def percentile(values: list[float], share: float) -> float:
     """The ``share`` quantile of the values (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median rate (its latencies and memory come with it)."""
+    ordered = sorted(runs, key=lambda run: run.rate)
+    chosen = ordered[len(ordered) // 2]
+    chosen.name += f" (median of {len(runs)}: {', '.join(f'{run.rate:.1f}' for run in runs)})"
+    return chosen
 
 
 def write_jsonl(records: list[dict[str, Any]], path: Path) -> None:
@@ -93,13 +113,22 @@ def measure_limit(texts: list[str]) -> Run:
                sum(len(t.split()) for t in texts), time.perf_counter() - started)  # fmt: skip
 
 
-def measure_in_process(input_path: Path, articles: int, words: int) -> Run:
-    """``newsflow process --jobs CORES``, whole command (model loading included)."""
+def measure_in_process(input_path: Path, warmup_path: Path, articles: int, words: int) -> tuple[Run, float]:
+    """``newsflow process --jobs CORES`` over the corpus, less the command's start-up (interpreter,
+    imports, a model per process), measured by the same command on ``CORES`` articles."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    command = [sys.executable, "-m", "worker", "process", str(input_path), "-o", os.devnull, "-j", str(CORES)]
-    started = time.perf_counter()
-    subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)
-    return Run(f"in-process: newsflow process -j {CORES}", articles, words, time.perf_counter() - started)
+
+    def wall(path: Path) -> float:
+        command = [sys.executable, "-m", "worker", "process", str(path), "-o", os.devnull, "-j", str(CORES)]
+        started = time.perf_counter()
+        subprocess.run(command, env=env, cwd=REPO, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    startup = wall(warmup_path)
+    total = wall(input_path)
+    return Run(
+        f"in-process: newsflow process -j {CORES}, start-up taken off", articles, words, total - startup
+    ), startup
 
 
 class RssSampler:
@@ -137,6 +166,8 @@ def latencies(client: redis.Redis, settings: Settings) -> list[float]:
     values = []
     for _, fields in client.xrange(settings.results_stream):  # type: ignore[union-attr]
         record = json.loads(fields["data"])
+        if record["id"].startswith("warmup-"):
+            continue
         published = datetime.fromisoformat(record["published_at"])
         values.append((published - datetime.fromisoformat(record["enqueued_at"])).total_seconds())
     return values
@@ -167,6 +198,15 @@ class Deployment:
     def __enter__(self) -> Deployment:
         self.workers.start(self.concurrency)
         self.workers.wait_ready(self.client, self.prefix, 1)
+        # Warm up: one article per pool process, so every process has loaded its models before
+        # the clock starts (as the limit's nlp.pipe runs warm).
+        app = create_app(self.settings)
+        texts = [{"id": f"warmup-{i}", "text": WARMUP_TEXT} for i in range(2 * self.concurrency)]
+        for record in texts:
+            pipeline_chain({**record, "enqueued_at": stages.now_iso()}, app).apply_async()
+        self.baseline = 0
+        self.wait_results(len(texts))
+        self.baseline = len(texts)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -175,7 +215,7 @@ class Deployment:
     def wait_results(self, count: int, timeout: float = 3600) -> float:
         """Wait for ``count`` results; returns when the last arrived (monotonic)."""
         deadline = time.monotonic() + timeout
-        while self.client.xlen(self.settings.results_stream) < count:
+        while self.client.xlen(self.settings.results_stream) < self.baseline + count:
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"{self.client.xlen(self.settings.results_stream)} of {count} after {timeout}s"
@@ -184,9 +224,11 @@ class Deployment:
         return time.monotonic()
 
 
-def measure_distributed(server: LocalRedis, input_path: Path, articles: int, words: int, name: str) -> Run:
+def measure_distributed(
+    server: LocalRedis, input_path: Path, articles: int, words: int, *, name: str, batch_size: int
+) -> Run:
     """A worker per machine, the corpus enqueued with ``newsflow enqueue``."""
-    with Deployment(server) as deployment:
+    with Deployment(server, article_batch_size=str(batch_size)) as deployment:
         before = redis_commands(deployment.client)
         with RssSampler(deployment.workers) as sampler:
             started = time.monotonic()
@@ -248,6 +290,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--html", type=int, default=300, help="HTML pages through the distributed path")
     parser.add_argument("--long", action="store_true", help="also 100,000 articles through one worker")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; rows show the median")
+    parser.add_argument(
+        "--batch-sizes",
+        default="16,1",
+        help="articles per chain for the distributed runs; the first is the default",
+    )
     args = parser.parse_args()
     data = Path(args.data_dir)
     work = Path(tempfile.mkdtemp(prefix="newsflow-throughput-"))
@@ -257,27 +305,67 @@ def main() -> None:
     cleaned = [stages.run_clean(settings, record).text for record in records]
     words = sum(len(text.split()) for text in cleaned)
     write_jsonl(records, work / "texts.jsonl")
+    mean_words = words / len(records)
     print(
-        f"{len(records)} plain-text news articles ({words / len(records):.0f} words each after cleaning), {CORES} cores"
+        f"{len(records)} plain-text news articles ({mean_words:.0f} words each after cleaning), {CORES} cores"
     )
 
-    limit = measure_limit(cleaned)
-    in_process = measure_in_process(work / "texts.jsonl", len(records), words)
+    write_jsonl(records[:CORES], work / "warmup.jsonl")
+    sizes = [int(size) for size in args.batch_sizes.split(",")]
+    rounds: dict[str, list[Run]] = {}
+    startups: list[float] = []
     with LocalRedis() as server:
-        distributed = measure_distributed(server, work / "texts.jsonl", len(records), words,
-                                          f"distributed: newsflow worker -c {CORES}")  # fmt: skip
-        half = measure_paced(server, list(cycled(news_texts(data), min(400, args.articles), f"half-{secrets.token_hex(3)}")),
-                             distributed.rate / 2)  # fmt: skip
+        # The three measurements take turns, round after round; each row reports its median round.
+        for _ in range(args.rounds):
+            rounds.setdefault("limit", []).append(measure_limit(cleaned))
+            in_process_run, startup = measure_in_process(
+                work / "texts.jsonl", work / "warmup.jsonl", len(records), words
+            )
+            rounds.setdefault("in-process", []).append(in_process_run)
+            startups.append(startup)
+            for size in sizes:
+                name = f"distributed: newsflow worker -c {CORES}, {size} per chain"
+                run = measure_distributed(
+                    server, work / "texts.jsonl", len(records), words, name=name, batch_size=size
+                )
+                rounds.setdefault(f"distributed {size}", []).append(run)
+        limit, in_process = median_run(rounds["limit"]), median_run(rounds["in-process"])
+        startup = statistics.median(startups)
+        runs = [median_run(rounds[f"distributed {size}"]) for size in sizes]
+        distributed = runs[0]
+        paced = list(cycled(news_texts(data), min(400, args.articles), f"half-{secrets.token_hex(3)}"))
+        half = measure_paced(server, paced, distributed.rate / 2)
         pages = list(cycled(html_pages(data), args.html, f"html-{secrets.token_hex(3)}"))
         write_jsonl(pages, work / "pages.jsonl")
         html_words = sum(len(stages.run_clean(settings, p).text.split()) for p in pages)
-        html = measure_distributed(server, work / "pages.jsonl", len(pages), html_words,
-                                   f"distributed, HTML pages: newsflow worker -c {CORES}")  # fmt: skip
+        html = measure_distributed(
+            server, work / "pages.jsonl", len(pages), html_words,
+            name=f"distributed, HTML pages: newsflow worker -c {CORES}", batch_size=sizes[0],
+        )  # fmt: skip
         long_points = measure_long(server, news_texts(data), 100_000, 10_000) if args.long else []
 
+    print_report(
+        table=[limit, in_process, *runs, html], limit=limit, in_process=in_process, distributed=distributed,
+        html=html, half=half, startup=startup, long_points=long_points,
+    )  # fmt: skip
+
+
+def print_report(
+    *,
+    table: list[Run],
+    limit: Run,
+    in_process: Run,
+    distributed: Run,
+    html: Run,
+    half: list[float],
+    startup: float,
+    long_points: list[tuple[int, int, int]],
+) -> None:
+    """Print the tables of one bench run."""
     print("\n| run | articles | articles/s | words/s | seconds |\n|---|---|---|---|---|")
-    for run in (limit, in_process, distributed, html):
+    for run in table:
         print(run.row())
+    print(f"\n(newsflow process start-up: {startup:.1f} s, taken off the in-process time above)")
     print(f"\ndistributed / limit = {distributed.rate / limit.rate:.2f}   "
           f"distributed / in-process = {distributed.rate / in_process.rate:.2f}")  # fmt: skip
     print("\n| end-to-end latency | p50 | p95 | p99 |\n|---|---|---|---|")
@@ -285,9 +373,8 @@ def main() -> None:
         ("full load", distributed.latencies),
         (f"half load ({distributed.rate / 2:.1f}/s)", half),
     ):
-        print(
-            f"| {name} | {percentile(values, 0.5):.3f} s | {percentile(values, 0.95):.3f} s | {percentile(values, 0.99):.3f} s |"
-        )
+        p50, p95, p99 = (percentile(values, share) for share in (0.5, 0.95, 0.99))
+        print(f"| {name} | {p50:.3f} s | {p95:.3f} s | {p99:.3f} s |")
     print(f"\npeak RSS: worker main process {distributed.peak_rss['main'] / 2**20:.0f} MiB, "
           f"pool process {distributed.peak_rss['pool'] / 2**20:.0f} MiB")  # fmt: skip
     print(f"Redis commands per article: {distributed.redis_commands / distributed.articles:.0f} (texts), "
@@ -296,9 +383,8 @@ def main() -> None:
         print("\n| articles | pool RSS max | pool RSS total |\n|---|---|---|")
         for count, peak, total in long_points:
             print(f"| {count:,} | {peak / 2**20:.0f} MiB | {total / 2**20:.0f} MiB |")
-        print(
-            f"RSS at {long_points[-1][0]:,} / RSS at {long_points[0][0]:,} = {long_points[-1][1] / long_points[0][1]:.3f}"
-        )
+        (first, first_rss, _), (last, last_rss, _) = long_points[0], long_points[-1]
+        print(f"RSS at {last:,} / RSS at {first:,} = {last_rss / first_rss:.3f}")
 
 
 if __name__ == "__main__":

@@ -170,9 +170,11 @@ def _scrub_record(record: ArticleRecord) -> ArticleRecord:
     return record.model_copy(update=updates) if updates else record
 
 
+_BINARY_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _looks_binary(raw: str) -> bool:
     sample = raw[:4096]
     if "\x00" in sample:
         return True
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t"))
-    return bad > max(8, len(sample) // 20)
+    return len(_BINARY_CHARACTER.findall(sample)) > max(8, len(sample) // 20)

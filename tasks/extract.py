@@ -15,7 +15,7 @@ from tasks.canonical import canonicalise
 from tasks.dateline_place import resolve_dateline_place
 from tasks.keyphrases import NameSpan, rank_keyphrases
 from tasks.mentions import PLACE_LABELS, add_acronym_mentions, build_mentions, clean_mentions
-from tasks.models import CanonicalEntity, CleanedArticle, EntityMention, ExtractedArticle
+from tasks.models import CanonicalEntity, CleanedArticle, EntityMention, ExtractedArticle, grow
 from tasks.sentences import fix_sentences, split_sentences_plain
 
 __all__ = [
@@ -68,8 +68,9 @@ def extract_articles(
     options = options or ExtractOptions()
     if nlp is None:
         return [
-            ExtractedArticle(
-                **article.model_dump(),
+            grow(
+                ExtractedArticle,
+                article,
                 sentences=split_sentences_plain(article.text),
                 dateline_place=resolve_dateline_place(article.dateline),
                 entities_skipped=skipped_reason or "no model for this language",
@@ -93,8 +94,9 @@ def _from_doc(article: CleanedArticle, doc: Any, options: ExtractOptions) -> Ext
     entities = canonicalise(mentions, acronyms, dateline_place=place)
     tokens = doc.to_array(TOKEN_ATTRIBUTES).astype("int64")
     sentences = fix_sentences(text, _sentence_bounds(text, tokens))
-    return ExtractedArticle(
-        **article.model_dump(),
+    return grow(
+        ExtractedArticle,
+        article,
         entities=mentions,
         canonical_entities=entities,
         keyphrases=rank_keyphrases(text, tokens, _names(mentions, entities), options.max_keyphrases),

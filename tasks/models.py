@@ -7,7 +7,7 @@ crosses the queue.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -124,6 +124,15 @@ class PublishedArticle(SummarisedArticle):
     duplicate_of: str | None = None
     duplicate_kind: str | None = None
     duplicate_similarity: float | None = None
+
+
+Grown = TypeVar("Grown", bound=BaseModel)
+
+
+def grow(record_type: type[Grown], article: BaseModel, **fields: Any) -> Grown:
+    """The next stage's record: the earlier one's fields plus ``fields``, without validating again
+    what was validated already (a dump and re-validation would cost more than the stage's own work)."""
+    return record_type.model_construct(**{**dict(article), **fields})
 
 
 def parse_record(raw: Any) -> ArticleRecord:

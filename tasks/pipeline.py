@@ -2,14 +2,23 @@
 
 Each task is like a web view: it decodes its payload, calls the stage function (which lives in
 ``worker.stages``, on top of the pure functions of this package), and encodes the result for the
-next task. Transient failures are retried with exponential backoff and jitter; permanent ones,
-and transient ones that keep failing, go to the dead-letter stream with their reason.
+next task.
+
+A payload is one article or a batch of them (a list): the producer packs up to
+``NEWSFLOW_ARTICLE_BATCH_SIZE`` articles into one chain when it has many at hand, so Celery's
+per-message cost is shared and the extract stage feeds the whole batch to one ``nlp.pipe`` call.
+Each article keeps its own fate: a permanent error or an unexpected exception dead-letters that
+article alone and the rest go on. A transient error retries the whole task with backoff and jitter
+(every stage is idempotent, publishing included). A batch that keeps killing its worker is split
+into single-article chains from the stage that died, so the one poison article ends in the dead
+letters alone.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from celery import Celery, Task, chain
 from celery.canvas import Signature
@@ -26,14 +35,24 @@ from worker.settings import STAGES, get_settings
 from worker.signals import article_dead_lettered
 
 log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+Payload = dict[str, Any] | list[dict[str, Any]]
+
+# Errors that retry the whole task: the same payload again is safe, every stage being idempotent.
+RETRIED: tuple[type[Exception], ...] = (TransientError, *REDIS_TRANSIENT_ERRORS)
+
+
+def articles_of(payload: Any) -> list[Any]:
+    """The articles of a payload: a batch (list) as it is, a single article as a batch of one."""
+    return payload if isinstance(payload, list) else [payload]
 
 
 class StageTask(Task):  # type: ignore[misc]
-    """Base of the stage tasks: retries transient errors, dead-letters everything else."""
+    """Base of the stage tasks: retries transient errors, dead-letters everything else, per article."""
 
     abstract = True
     stage = ""
-    autoretry_for = (TransientError, *REDIS_TRANSIENT_ERRORS)
+    autoretry_for = RETRIED
     retry_backoff = 1
     retry_backoff_max = 60
     retry_jitter = True
@@ -43,58 +62,71 @@ class StageTask(Task):  # type: ignore[misc]
     typing = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        payload = args[0] if args else None
+        items = articles_of(args[0] if args else None)
         settings, client = get_settings(), shared_client()
         attempt = int(self.request.retries or 0)
         try:
             delivery = begin_delivery(
-                client,
-                settings,
-                task_id=self.request.id,
-                attempt=attempt,
-                stage=self.stage,
-                article_id=_article_id(payload),
-            )
+                client, settings, task_id=self.request.id, attempt=attempt, stage=self.stage,
+                article_id=_article_id(items[0]), articles=len(items),
+            )  # fmt: skip
         except REDIS_TRANSIENT_ERRORS as exc:
             raise self.retry(exc=exc, countdown=backoff_seconds(attempt)) from exc
         try:
             if delivery.count > settings.max_deliveries:
+                if len(items) > 1:
+                    self.split(items)
+                    raise Ignore()
                 raise PoisonArticle(
                     f"delivered {delivery.count} times without finishing (limit {settings.max_deliveries}): "
                     "it kills or hangs its worker"
                 )
             return super().__call__(*args, **kwargs)
         except PermanentError as exc:
-            self.send_to_dead_letters(payload, exc, attempts=max(attempt + 1, delivery.count - 1))
+            for item in items:
+                self.send_to_dead_letters(item, exc, attempts=max(attempt + 1, delivery.count - 1))
             raise Ignore() from exc
         finally:
             delivery.finish(client)
 
+    def each(self, items: list[Any], work: Callable[[Any], Result]) -> list[Result]:
+        """``work`` on every article; one that fails for good is dead-lettered, the others go on."""
+        done = []
+        for item in items:
+            try:
+                done.append(work(item))
+            except RETRIED:
+                raise
+            except Exception as exc:  # permanent or unexpected: this article only
+                self.send_to_dead_letters(item, exc)
+        return done
+
+    def split(self, items: list[Any]) -> None:
+        """Send each article of a batch that keeps killing its worker on as a chain of its own."""
+        for item in items:
+            pipeline_chain(item, self.app, from_stage=self.stage).apply_async()
+        log.warning(
+            "stage=%s outcome=split articles=%d (the batch kept killing its worker)", self.stage, len(items)
+        )
+
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         """An unexpected error, a hard time limit, or a transient error that outlived its retries."""
-        self.send_to_dead_letters(args[0] if args else None, exc)
+        for item in articles_of(args[0] if args else None):
+            self.send_to_dead_letters(item, exc)
 
     def send_to_dead_letters(self, payload: Any, exc: BaseException, attempts: int | None = None) -> None:
-        """Record the payload this stage got, with the error, in the dead-letter stream."""
+        """Record the payload this stage got for one article, with the error, in the dead-letter stream."""
         article_id = _article_id(payload)
         attempts = attempts or int(self.request.retries or 0) + 1
         stream.dead_letter(
-            shared_client(),
-            get_settings(),
-            article_id=article_id,
-            stage=self.stage,
-            error=exc,
-            payload=payload,
-            attempts=attempts,
-        )
+            shared_client(), get_settings(), article_id=article_id, stage=self.stage,
+            error=exc, payload=payload, attempts=attempts,
+        )  # fmt: skip
         article_dead_lettered.send(sender=self, stage=self.stage, error_class=type(exc).__name__)
         log.warning(
             "stage=%s article=%s outcome=dead_lettered error=%s attempts=%d",
-            self.stage,
-            article_id,
-            type(exc).__name__,
-            attempts,
-        )
+            self.stage, article_id, type(exc).__name__, attempts,
+        )  # fmt: skip
 
 
 def _article_id(payload: Any) -> str | None:
@@ -107,51 +139,88 @@ def backoff_seconds(attempt: int) -> int:
     return int(get_exponential_backoff_interval(factor=1, retries=attempt, maximum=60, full_jitter=True))
 
 
+def _go_on(done: list[Result]) -> list[Result]:
+    """The articles for the next stage; when none is left, the chain stops here."""
+    if not done:
+        raise Ignore()
+    return done
+
+
 @app.task(name="newsflow.clean", base=StageTask, bind=True, stage="clean")
-def clean(self: StageTask, record: Any) -> dict[str, Any]:
-    """Clean an input record."""
-    return stages.run_clean(get_settings(), record).model_dump(mode="json")
+def clean(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
+    """Clean input records."""
+    settings = get_settings()
+    return _go_on(
+        self.each(articles_of(payload), lambda r: stages.run_clean(settings, r).model_dump(mode="json"))
+    )
 
 
 @app.task(name="newsflow.extract", base=StageTask, bind=True, stage="extract")
-def extract(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
-    """Extract entities, keyphrases and sentences from a cleaned article."""
-    article = CleanedArticle.model_validate(payload)
-    return stages.run_extract(get_settings(), [article])[0].model_dump(mode="json")
+def extract(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
+    """Extract entities, keyphrases and sentences from cleaned articles, one nlp.pipe per batch."""
+    settings = get_settings()
+    items = articles_of(payload)
+    pairs = self.each(items, lambda item: (item, CleanedArticle.model_validate(item)))
+    try:
+        extracted = stages.run_extract(settings, [article for _, article in pairs])
+    except RETRIED:
+        raise
+    except Exception:  # one article breaks the batch: run them one by one to find it
+        extracted = self.each([a for _, a in pairs], lambda a: stages.run_extract(settings, [a])[0])
+    return _go_on([article.model_dump(mode="json") for article in extracted])
 
 
 @app.task(name="newsflow.summarise", base=StageTask, bind=True, stage="summarise")
-def summarise(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
-    """Summarise an extracted article."""
-    article = ExtractedArticle.model_validate(payload)
-    return stages.run_summarise(get_settings(), article).model_dump(mode="json")
+def summarise(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
+    """Summarise extracted articles."""
+    settings = get_settings()
+
+    def one(item: dict[str, Any]) -> dict[str, Any]:
+        return stages.run_summarise(settings, ExtractedArticle.model_validate(item)).model_dump(mode="json")
+
+    return _go_on(self.each(articles_of(payload), one))
 
 
 @app.task(name="newsflow.publish", base=StageTask, bind=True, stage="publish")
-def publish(self: StageTask, payload: dict[str, Any]) -> dict[str, Any]:
-    """Publish a summarised article to the results stream, once per article id."""
-    article = stages.finalise(SummarisedArticle.model_validate(payload))
-    article, fingerprint = duplicates.mark(shared_client(), get_settings(), article)
-    outcome = stream.publish_once(shared_client(), get_settings(), article.id, article.model_dump_json())
-    duplicates.remember_published(shared_client(), get_settings(), article.id, fingerprint)
-    return {
-        "id": article.id,
-        "entry_id": outcome.entry_id,
-        "created": outcome.created,
-        "duplicate_kind": article.duplicate_kind,
-    }
+def publish(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
+    """Publish summarised articles to the results stream, once per article id.
+
+    The batch costs three round trips: duplicate lookups, the publishing scripts (each article
+    atomically appended and marked), and remembering the fingerprints of what was published.
+    """
+    settings, client = get_settings(), shared_client()
+    articles = self.each(
+        articles_of(payload), lambda item: stages.finalise(SummarisedArticle.model_validate(item))
+    )
+    marked = duplicates.mark_many(client, settings, articles)
+    outcomes = stream.publish_many(
+        client, settings, [(article.id, article.model_dump_json()) for article, _ in marked]
+    )
+    # Only originals are remembered, so that every later copy points at the first one published.
+    originals = [(a.id, p) for a, p in marked if p is not None and a.duplicate_of is None]
+    duplicates.remember_many(client, settings, originals)
+    return [
+        {
+            "id": article.id,
+            "entry_id": outcome.entry_id,
+            "created": outcome.created,
+            "duplicate_kind": article.duplicate_kind,
+            "enqueued_at": article.enqueued_at,
+        }
+        for (article, _), outcome in zip(marked, outcomes, strict=True)
+    ]
 
 
 STAGE_TASKS = tuple(f"newsflow.{stage}" for stage in STAGES)
 
 
 def pipeline_chain(
-    record: dict[str, Any], celery_app: Celery | None = None, from_stage: str = "clean"
+    payload: Payload, celery_app: Celery | None = None, from_stage: str = "clean"
 ) -> Signature:
-    """The chain clean → extract → summarise → publish for one input record (or, with
-    ``from_stage``, the rest of it from that stage on, for a payload that stage takes), sent through
-    ``celery_app`` (by default the worker's app); tasks are named, so the producer's app needs no
-    task code."""
+    """The chain clean → extract → summarise → publish for one record or a batch of records (or,
+    with ``from_stage``, the rest of it from that stage on, for a payload that stage takes), sent
+    through ``celery_app`` (by default the worker's app); tasks are named, so the producer's app
+    needs no task code."""
     celery_app = celery_app or app
     first, *rest = STAGE_TASKS[STAGES.index(from_stage) :]
-    return chain(celery_app.signature(first, args=(record,)), *(celery_app.signature(name) for name in rest))
+    return chain(celery_app.signature(first, args=(payload,)), *(celery_app.signature(name) for name in rest))

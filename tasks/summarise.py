@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tasks.caption_seams import split_caption_seams
-from tasks.models import ExtractedArticle, Sentence, SummarisedArticle
+from tasks.models import ExtractedArticle, Sentence, SummarisedArticle, grow
 from tasks.sentence_filters import is_summary_worthy, word_count
 
 __all__ = ["SummaryOptions", "is_summary_worthy", "select_sentences", "summarise_article"]
@@ -40,8 +40,9 @@ def summarise_article(article: ExtractedArticle, options: SummaryOptions | None 
     options = options or SummaryOptions()
     chosen = select_sentences(article.text, [(s.start, s.end) for s in article.sentences], options)
     sentences = [Sentence(start=s, end=e, text=article.text[s:e]) for s, e in chosen]
-    return SummarisedArticle(
-        **article.model_dump(),
+    return grow(
+        SummarisedArticle,
+        article,
         summary=" ".join(sentence.text for sentence in sentences),
         summary_sentences=sentences,
     )

@@ -40,9 +40,16 @@ def delivery_key(settings: Settings, task_id: str, attempt: int) -> str:
 
 
 def begin_delivery(
-    client: redis.Redis, settings: Settings, *, task_id: str, attempt: int, stage: str, article_id: str | None
+    client: redis.Redis,
+    settings: Settings,
+    *,
+    task_id: str,
+    attempt: int,
+    stage: str,
+    article_id: str | None,
+    articles: int = 1,
 ) -> Delivery:
-    """Count this delivery and record who holds it (process, stage, article, since when)."""
+    """Count this delivery and record who holds it (process, stage, first article and how many)."""
     key = delivery_key(settings, task_id, attempt)
     pipe = client.pipeline(transaction=True)
     pipe.hincrby(key, "count", 1)
@@ -52,6 +59,7 @@ def begin_delivery(
             "pid": os.getpid(),
             "stage": stage,
             "article_id": article_id or "",
+            "articles": articles,
             "since": f"{time.time():.3f}",
         },
     )

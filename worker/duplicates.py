@@ -19,7 +19,7 @@ from typing import Literal
 
 import redis
 
-from tasks.dedup import Fingerprint, decode_signature, fingerprint, similarity
+from tasks.dedup import BANDS, Fingerprint, decode_signature, fingerprint, similarity
 from tasks.models import PublishedArticle
 from worker.settings import Settings
 
@@ -52,22 +52,59 @@ def find_duplicate(
     client: redis.Redis, settings: Settings, article_id: str, fingerprint: Fingerprint
 ) -> Duplicate | None:
     """The earlier article this one duplicates (exact first, else the most similar near one)."""
+    return find_duplicates(client, settings, [(article_id, fingerprint)])[0]
+
+
+def find_duplicates(
+    client: redis.Redis, settings: Settings, prints: list[tuple[str, Fingerprint]]
+) -> list[Duplicate | None]:
+    """``find_duplicate`` for a batch, in two round trips; a later article of the batch can also
+    duplicate an earlier one of the same batch (which is about to be published)."""
     pipe = client.pipeline(transaction=False)
-    pipe.get(_exact_key(settings, fingerprint))
-    for key in _band_keys(settings, fingerprint):
-        pipe.smembers(key)
-    exact, *bands = pipe.execute()
-    if exact and exact != article_id:
-        return Duplicate("exact", str(exact), 1.0)
-    candidates = sorted({member for band in bands for member in band} - {article_id})[:MAX_CANDIDATES]
-    if not candidates:
-        return None
-    stored = client.mget([_signature_key(settings, candidate) for candidate in candidates])
-    best: Duplicate | None = None
-    for candidate, encoded in zip(candidates, stored, strict=True):
-        if not encoded:
+    for _, article_print in prints:
+        pipe.get(_exact_key(settings, article_print))
+        for key in _band_keys(settings, article_print):
+            pipe.smembers(key)
+    replies = pipe.execute()
+    per_article = BANDS + 1
+    found: list[tuple[str | None, list[str]]] = []
+    for index, (article_id, _) in enumerate(prints):
+        exact, *bands = replies[index * per_article : (index + 1) * per_article]
+        members = {str(member) for band in bands for member in band} - {article_id}
+        found.append((str(exact) if exact else None, sorted(members)[:MAX_CANDIDATES]))
+    wanted = sorted({candidate for _, candidates in found for candidate in candidates})
+    stored = (
+        dict(zip(wanted, client.mget([_signature_key(settings, c) for c in wanted]), strict=True))
+        if wanted
+        else {}
+    )
+    results: list[Duplicate | None] = []
+    for index, ((article_id, article_print), (exact, candidates)) in enumerate(
+        zip(prints, found, strict=True)
+    ):
+        # Only originals are candidates: a copy of a copy points at the article first published.
+        earlier = [prints[k] for k in range(index) if results[k] is None]
+        if exact and exact != article_id:
+            results.append(Duplicate("exact", exact, 1.0))
             continue
-        score = similarity(fingerprint.signature, decode_signature(str(encoded)))
+        twin = next(
+            (other for other, p in earlier if p.exact == article_print.exact and other != article_id), None
+        )
+        if twin:
+            results.append(Duplicate("exact", twin, 1.0))
+            continue
+        signatures = [(c, decode_signature(str(stored[c]))) for c in candidates if stored.get(c)]
+        signatures += [(other, p.signature) for other, p in earlier if other != article_id]
+        results.append(_most_similar(settings, article_print, signatures))
+    return results
+
+
+def _most_similar(
+    settings: Settings, fingerprint: Fingerprint, signatures: list[tuple[str, tuple[int, ...]]]
+) -> Duplicate | None:
+    best: Duplicate | None = None
+    for candidate, signature in signatures:
+        score = similarity(fingerprint.signature, signature)
         if score >= settings.near_duplicate_threshold and (best is None or score > best.similarity):
             best = Duplicate("near", candidate, round(score, 4))
     return best
@@ -75,13 +112,21 @@ def find_duplicate(
 
 def remember(client: redis.Redis, settings: Settings, article_id: str, fingerprint: Fingerprint) -> None:
     """Record a published article's fingerprint so later copies are found (idempotent)."""
+    remember_many(client, settings, [(article_id, fingerprint)])
+
+
+def remember_many(client: redis.Redis, settings: Settings, prints: list[tuple[str, Fingerprint]]) -> None:
+    """``remember`` for a batch, in one round trip."""
+    if not prints:
+        return
     window = settings.duplicate_window_seconds
     pipe = client.pipeline(transaction=False)
-    pipe.set(_exact_key(settings, fingerprint), article_id, nx=True, ex=window)
-    for key in _band_keys(settings, fingerprint):
-        pipe.sadd(key, article_id)
-        pipe.expire(key, window)
-    pipe.set(_signature_key(settings, article_id), fingerprint.encode_signature(), ex=window)
+    for article_id, article_print in prints:
+        pipe.set(_exact_key(settings, article_print), article_id, nx=True, ex=window)
+        for key in _band_keys(settings, article_print):
+            pipe.sadd(key, article_id)
+            pipe.expire(key, window)
+        pipe.set(_signature_key(settings, article_id), article_print.encode_signature(), ex=window)
     pipe.execute()
 
 
@@ -89,20 +134,33 @@ def mark(
     client: redis.Redis, settings: Settings, article: PublishedArticle
 ) -> tuple[PublishedArticle, Fingerprint | None]:
     """The article marked with the earlier one it duplicates, if any, and its fingerprint."""
+    return mark_many(client, settings, [article])[0]
+
+
+def mark_many(
+    client: redis.Redis, settings: Settings, articles: list[PublishedArticle]
+) -> list[tuple[PublishedArticle, Fingerprint | None]]:
+    """``mark`` for a batch, in two round trips."""
     if not settings.duplicate_detection:
-        return article, None
-    article_print = fingerprint(article.text)
-    found = find_duplicate(client, settings, article.id, article_print)
-    if found is None:
-        return article, article_print
-    marked = article.model_copy(
+        return [(article, None) for article in articles]
+    prints = [(article.id, fingerprint(article.text)) for article in articles]
+    found = find_duplicates(client, settings, prints)
+    return [
+        (_marked(article, duplicate), article_print)
+        for article, (_, article_print), duplicate in zip(articles, prints, found, strict=True)
+    ]
+
+
+def _marked(article: PublishedArticle, duplicate: Duplicate | None) -> PublishedArticle:
+    if duplicate is None:
+        return article
+    return article.model_copy(
         update={
-            "duplicate_of": found.original_id,
-            "duplicate_kind": found.kind,
-            "duplicate_similarity": found.similarity,
+            "duplicate_of": duplicate.original_id,
+            "duplicate_kind": duplicate.kind,
+            "duplicate_similarity": duplicate.similarity,
         }
     )
-    return marked, article_print
 
 
 def remember_published(

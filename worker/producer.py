@@ -115,7 +115,7 @@ class Producer:
         self.redis = Reconnecting(self._notify)
         self.door = Door(client, settings)
         queue = settings.queue("clean")
-        self.sender = TaskSender(celery_app or producer_app(settings), queue)
+        self.sender = TaskSender(celery_app or producer_app(settings), queue, settings.article_batch_size)
         self.gate = QueueGate(
             lambda: int(self.redis.call(lambda: client.llen(queue), "reading the queue depth")),
             settings.max_queue_depth,
@@ -176,7 +176,7 @@ class Producer:
             else:
                 self.report.duplicates += 1
         if fresh:
-            self.gate.admit(len(fresh))
+            self.gate.admit(self.sender.messages_for(len(fresh)))
             payloads = [p.record.model_dump(mode="json", exclude_none=True) for p, _ in fresh]
             self.redis.call(lambda: self.sender.send(payloads), "sending to the queue")
             for pending, claim in fresh:

@@ -42,11 +42,13 @@ def producer_app(settings: Settings) -> Celery:
 
 
 class TaskSender:
-    """Sends one pipeline chain per record, a batch of records per Redis round trip."""
+    """Sends pipeline chains of up to ``articles_per_chain`` records each (a single record goes as
+    itself, more as a list), all of one ``send`` in one Redis round trip."""
 
-    def __init__(self, app: Celery, queue: str) -> None:
+    def __init__(self, app: Celery, queue: str, articles_per_chain: int = 1) -> None:
         self.app = app
         self.queue = queue
+        self.articles_per_chain = max(1, articles_per_chain)
         first, *rest = STAGE_TASKS
         self._first = first
         # Celery's chain carries the tasks still to run last-first, and pops from the end.
@@ -60,13 +62,16 @@ class TaskSender:
             return
         amqp = self.app.amqp
         conf = self.app.conf
-        with self.app.producer_or_acquire() as producer, producer.batch(max_size=len(records) + 1):
-            for record in records:
+        size = self.articles_per_chain
+        groups = [records[i : i + size] for i in range(0, len(records), size)]
+        with self.app.producer_or_acquire() as producer, producer.batch(max_size=len(groups) + 1):
+            for group in groups:
                 task_id = uuid()
+                payload: Any = group[0] if len(group) == 1 else list(group)
                 message = amqp.create_task_message(
                     task_id,
                     self._first,
-                    (record,),
+                    (payload,),
                     {},
                     reply_to=self.app.thread_oid,
                     time_limit=conf.task_time_limit,
@@ -76,13 +81,17 @@ class TaskSender:
                     chain=[self._frozen(template) for template in self._rest],
                     ignore_result=conf.task_ignore_result,
                     # What Celery shows for the task's arguments: the id, never the article's text.
-                    argsrepr=f"(<article {record.get('id', '?')}>,)",
+                    argsrepr=_argsrepr(group),
                 )
                 # No per-message declare (the queue needs none on Redis) and no per-message retry:
                 # a failed batch is retried whole by the caller.
                 amqp.send_task_message(
                     producer, self._first, message, queue=self.queue, retry=False, declare=[]
                 )
+
+    def messages_for(self, articles: int) -> int:
+        """How many messages ``articles`` records go out as."""
+        return -(-articles // self.articles_per_chain)
 
     def _frozen(self, template: dict[str, Any]) -> dict[str, Any]:
         return {**template, "options": {"task_id": uuid(), "reply_to": self.app.thread_oid}}
@@ -92,3 +101,10 @@ class TaskSender:
         """Whether this app's transport pipelines a batch (else kombu pushes each message alone)."""
         with self.app.producer_or_acquire() as producer:
             return bool(producer.supports_batch_publish)
+
+
+def _argsrepr(group: Sequence[dict[str, Any]]) -> str:
+    """What Celery shows for a task's arguments: the article ids, never their text."""
+    if len(group) == 1:
+        return f"(<article {group[0].get('id', '?')}>,)"
+    return f"(<{len(group)} articles {group[0].get('id', '?')}…{group[-1].get('id', '?')}>,)"

@@ -115,7 +115,12 @@ class Settings(BaseSettings):
         24 * 3600, ge=1, description="How long a permanently rejected URL is not fetched again."
     )
     max_queue_depth: int = Field(
-        10_000, ge=0, description="Producers wait while the clean queue is deeper than this (0: never)."
+        10_000,
+        ge=0,
+        description="Producers wait while the clean queue holds more messages than this (0: never).",
+    )
+    article_batch_size: int = Field(
+        16, ge=1, le=256, description="Articles a producer packs into one chain when it has many at hand."
     )
     enqueue_batch_size: int = Field(
         100, ge=1, le=10_000, description="Records validated, deduplicated and sent per Redis round trip."

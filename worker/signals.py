@@ -27,7 +27,7 @@ _started: dict[str, float] = {}
 _STATE_OUTCOME = {
     "SUCCESS": "ok",
     "RETRY": "retried",
-    "IGNORED": "dead_lettered",
+    "IGNORED": "ignored",
     "FAILURE": "failed",
 }
 
@@ -40,10 +40,13 @@ def _setup_logging(**_: Any) -> None:
 @signals.worker_process_init.connect
 def _init_pool_process(**_: Any) -> None:
     """Load the model and connect to Redis once per pool process, before its first task."""
+    from tasks.language import detect_language
     from worker.nlp import model_info
 
     settings = get_settings()
     info = model_info(settings)
+    # The language model loads on first use: load it now, not inside the first article's time.
+    detect_language("The language model is loaded once per process, before the first article.")
     if settings.metrics_enabled:
         metrics.WORKER_INFO.labels(__version__, info["model"], info["model_version"]).set(1)
 
@@ -118,60 +121,88 @@ def _task_finished(
     if not stage:
         return
     duration = time.perf_counter() - started if started is not None else None
-    payload = args[0] if args and isinstance(args[0], dict) else {}
-    result = retval if isinstance(retval, dict) else {}
-    outcome = stage_outcome(stage, state, result)
-    log.info(
-        "stage %s",
-        outcome,
-        extra={
-            "stage": stage,
-            "article_id": payload.get("id"),
-            "outcome": outcome,
-            "duration_s": round(duration, 6) if duration is not None else None,
-            "task_id": task_id,
-        },
-    )
+    received = _as_list(args[0] if args else None)
+    results = _as_list(retval) if state == "SUCCESS" else []
+    outcomes = article_outcomes(stage, state, received, results)
+    for outcome, count in outcomes.items():
+        log.info(
+            "stage %s",
+            outcome,
+            extra={
+                "stage": stage,
+                "articles": count,
+                "article_id": received[0].get("id") if len(received) == 1 else None,
+                "outcome": outcome,
+                "duration_s": round(duration, 6) if duration is not None else None,
+                "task_id": task_id,
+            },
+        )
     if get_settings().metrics_enabled:
-        _record(stage, outcome, duration, payload, result)
+        _record(stage, outcomes, duration, received, results)
 
 
-def stage_outcome(stage: str, state: str | None, result: dict[str, Any]) -> str:
-    """The outcome label of a finished stage task."""
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def article_outcomes(
+    stage: str, state: str | None, received: list[dict[str, Any]], results: list[dict[str, Any]]
+) -> dict[str, int]:
+    """How many of a task's articles ended in each outcome.
+
+    Dead-lettered articles are counted when they are dead-lettered (``article_dead_lettered``),
+    so a task that was ignored (every article dead-lettered, or the batch split) adds nothing here.
+    """
     outcome = _STATE_OUTCOME.get(state or "", "failed")
-    if outcome == "ok" and stage == "extract" and result.get("entities_skipped"):
-        return "skipped_language"
-    if outcome == "ok" and stage == "publish" and result.get("created") is False:
-        return "duplicate"
-    return outcome
+    if outcome in ("retried", "failed"):
+        return {outcome: len(received)}
+    if outcome != "ok":
+        return {}
+    counts: dict[str, int] = {}
+    for result in results:
+        if stage == "extract" and result.get("entities_skipped"):
+            kind = "skipped_language"
+        elif stage == "publish" and result.get("created") is False:
+            kind = "duplicate"
+        else:
+            kind = "ok"
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def _record(
-    stage: str, outcome: str, duration: float | None, payload: dict[str, Any], result: dict[str, Any]
+    stage: str,
+    outcomes: dict[str, int],
+    duration: float | None,
+    received: list[dict[str, Any]],
+    results: list[dict[str, Any]],
 ) -> None:
-    metrics.STAGE_ARTICLES.labels(stage, outcome).inc()
-    if duration is not None:
-        metrics.STAGE_DURATION.labels(stage).observe(duration)
-    if outcome == "duplicate":
-        metrics.DUPLICATES.labels("id").inc()
-    if outcome not in ("ok", "skipped_language"):
-        return
-    if stage == "clean":
-        metrics.ARTICLE_SIZE.observe(len(result.get("text") or ""))
-        metrics.ARTICLE_LANGUAGES.labels(result.get("language") or "unknown").inc()
-    elif stage == "extract":
-        metrics.ARTICLE_ENTITIES.observe(len(result.get("entities") or ()))
-    elif stage == "publish":
-        metrics.ARTICLES_PUBLISHED.inc()
-        if result.get("duplicate_kind"):
-            metrics.DUPLICATES.labels(result["duplicate_kind"]).inc()
-        enqueued = payload.get("enqueued_at")
-        if enqueued:
-            latency = time.time() - datetime.fromisoformat(enqueued).timestamp()
-            metrics.END_TO_END_LATENCY.observe(max(0.0, latency))
+    for outcome, count in outcomes.items():
+        metrics.STAGE_ARTICLES.labels(stage, outcome).inc(count)
+    if duration is not None and received:
+        per_article = duration / len(received)
+        for _ in received:
+            metrics.STAGE_DURATION.labels(stage).observe(per_article)
+    if outcomes.get("duplicate"):
+        metrics.DUPLICATES.labels("id").inc(outcomes["duplicate"])
+    for result in results:
+        if stage == "clean":
+            metrics.ARTICLE_SIZE.observe(len(result.get("text") or ""))
+            metrics.ARTICLE_LANGUAGES.labels(result.get("language") or "unknown").inc()
+        elif stage == "extract":
+            metrics.ARTICLE_ENTITIES.observe(len(result.get("entities") or ()))
+        elif stage == "publish" and result.get("created"):
+            metrics.ARTICLES_PUBLISHED.inc()
+            if result.get("duplicate_kind"):
+                metrics.DUPLICATES.labels(result["duplicate_kind"]).inc()
+            if result.get("enqueued_at"):
+                latency = time.time() - datetime.fromisoformat(result["enqueued_at"]).timestamp()
+                metrics.END_TO_END_LATENCY.observe(max(0.0, latency))
 
 
 @article_dead_lettered.connect
 def _dead_lettered(stage: str = "", error_class: str = "", **_: Any) -> None:
     if get_settings().metrics_enabled:
         metrics.DEAD_LETTERS.labels(stage, error_class).inc()
+        metrics.STAGE_ARTICLES.labels(stage, "dead_lettered").inc()

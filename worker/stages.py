@@ -20,6 +20,7 @@ from tasks.models import (
     ExtractedArticle,
     PublishedArticle,
     SummarisedArticle,
+    grow,
     parse_record,
 )
 from tasks.summarise import SummaryOptions, summarise_article
@@ -84,4 +85,4 @@ def run_summarise(settings: Settings, article: ExtractedArticle) -> SummarisedAr
 
 def finalise(article: SummarisedArticle) -> PublishedArticle:
     """The output record of a summarised article, stamped with the time and pipeline version."""
-    return PublishedArticle(**article.model_dump(), published_at=now_iso(), pipeline_version=PIPELINE_VERSION)
+    return grow(PublishedArticle, article, published_at=now_iso(), pipeline_version=PIPELINE_VERSION)

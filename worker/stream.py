@@ -61,14 +61,30 @@ def published_marker(settings: Settings, article_id: str) -> str:
 
 def publish_once(client: redis.Redis, settings: Settings, article_id: str, body: str) -> PublishOutcome:
     """Append the article to the results stream unless its id was published before."""
-    keys = [
-        published_marker(settings, article_id),
-        settings.results_stream,
-        settings.key("published_total"),
-    ]
-    args: list[str | int] = [article_id, body, settings.results_max_length, settings.published_ttl_seconds]
-    created, entry = cast(list[Any], client.eval(_PUBLISH_ONCE, len(keys), *keys, *args))
-    return PublishOutcome(created=bool(created), entry_id=str(entry))
+    return publish_many(client, settings, [(article_id, body)])[0]
+
+
+def publish_many(
+    client: redis.Redis, settings: Settings, articles: list[tuple[str, str]]
+) -> list[PublishOutcome]:
+    """``publish_once`` for a batch of (id, JSON body), in one round trip; each article atomic."""
+    script = client.register_script(_PUBLISH_ONCE)
+    pipe = client.pipeline(transaction=False)
+    for article_id, body in articles:
+        keys = [
+            published_marker(settings, article_id),
+            settings.results_stream,
+            settings.key("published_total"),
+        ]
+        args: list[str | int] = [
+            article_id,
+            body,
+            settings.results_max_length,
+            settings.published_ttl_seconds,
+        ]
+        script(keys=keys, args=args, client=pipe)
+    replies = cast(list[list[Any]], pipe.execute())
+    return [PublishOutcome(created=bool(created), entry_id=str(entry)) for created, entry in replies]
 
 
 def dead_letter(

@@ -46,7 +46,8 @@ def client_for(server: LocalRedis) -> redis.Redis:
 def queued_records(client: redis.Redis, settings: Settings) -> list[dict[str, Any]]:
     """The records on the clean queue, oldest first, decoded from Celery's messages."""
     messages = [json.loads(m) for m in reversed(client.lrange(settings.queue("clean"), 0, -1))]
-    return [json.loads(base64.b64decode(m["body"]))[0][0] for m in messages]
+    payloads = [json.loads(base64.b64decode(m["body"]))[0][0] for m in messages]
+    return [r for p in payloads for r in (p if isinstance(p, list) else [p])]
 
 
 def record(n: int, **fields: Any) -> dict[str, Any]:
@@ -231,6 +232,21 @@ def test_the_fast_path_sends_exactly_what_celery_chain_sends(redis_server: Local
     canonical, fast = client.lrange(settings.queue("clean"), 0, -1)[::-1]
     assert _normalised(fast) == _normalised(canonical)
     assert json.loads(fast)["headers"]["argsrepr"] == "(<article door-1>,)"  # never the text
+
+
+def test_the_fast_path_packs_records_into_chains_as_celery_chain_sends_a_batch(
+    redis_server: LocalRedis,
+) -> None:
+    settings = settings_for(redis_server)
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    app = producer_app(settings)
+    batch = [record(1), record(2), record(3)]
+    pipeline_chain(batch[:2], app).apply_async()
+    TaskSender(app, settings.queue("clean"), articles_per_chain=2).send(batch)
+    canonical, first, second = client.lrange(settings.queue("clean"), 0, -1)[::-1]
+    assert _normalised(first) == _normalised(canonical)
+    assert json.loads(base64.b64decode(json.loads(second)["body"]))[0][0] == batch[2]  # the rest, alone
+    assert json.loads(first)["headers"]["argsrepr"] == "(<2 articles door-1…door-2>,)"
 
 
 def test_a_worker_publishes_what_the_fast_path_queued(running_worker: RunningWorker) -> None:

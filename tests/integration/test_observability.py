@@ -24,6 +24,7 @@ from worker.localredis import LocalRedis, free_port
 from worker.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem, iter_source
+from worker.stages import now_iso
 
 pytestmark = pytest.mark.integration
 DEPLOY = REPO / "deploy"
@@ -176,7 +177,8 @@ def test_every_dashboard_query_returns_data_and_counts_add_up_across_recycled_ch
         report = enqueue_items(
             [SourceItem(str(i), r) for i, r in enumerate(records)], settings, worker.client, app
         )
-        pipeline_chain(records[0], app).apply_async()  # the same id again: counted as a duplicate
+        again = {**records[0], "enqueued_at": now_iso()}
+        pipeline_chain(again, app).apply_async()  # the same id again: counted as a duplicate
         pipeline_chain({"id": f"obs-{run}-bad", "title": "no body"}, app).apply_async()  # dead-lettered
         published = report.queued
 
