@@ -119,33 +119,51 @@ def test_a_message_that_is_not_a_task_is_dead_lettered(running_worker: RunningWo
     assert letter["error_class"] == "RefusedMessage" and letter["stage"] == "clean"
 
 
-def test_an_article_that_keeps_killing_its_worker_is_dead_lettered(
+def test_an_article_that_keeps_killing_its_worker_is_dead_lettered_alone(
     redis_server: LocalRedis, tmp_path: Path
 ) -> None:
-    # A long article (seconds of spaCy time) whose pool process the test kills at every delivery.
+    # A batch of two: a long article (seconds of spaCy time) whose pool process the test kills at
+    # every delivery, and an ordinary one. The batch is split after two deliveries; the ordinary
+    # article is published, the long one killed twice more on its own and dead-lettered.
     poison = story("poison", paragraphs=600)
+    bystander = story("bystander")
     with dedicated_worker(redis_server.url, tmp_path, concurrency=1, max_deliveries="2") as worker:
         settings = settings_of(worker)
-        pipeline_chain(poison, create_app(settings)).apply_async()
-        killed: set[str] = set()
+        pipeline_chain([poison, bystander], create_app(settings)).apply_async()
+        killed: list[str] = []
 
         def kill_holder() -> bool:
             for record in in_flight(worker.client, settings):
                 if record.get("article_id") == poison["id"] and record.get("stage") == "extract":
                     delivery = f"{record['key']}#{record['count']}"
                     if delivery not in killed:
-                        killed.add(delivery)
+                        killed.append(delivery)
                         os.kill(int(record["pid"]), signal.SIGKILL)
             return any(d.get("article_id") == poison["id"] for d in dead_letters(worker))
 
-        wait_until(kill_holder, 180, "the poison article in the dead letters", interval=0.02)
+        wait_until(kill_holder, 240, "the poison article in the dead letters", interval=0.02)
         (letter,) = [d for d in dead_letters(worker) if d.get("article_id") == poison["id"]]
         assert letter["error_class"] == "PoisonArticle" and letter["stage"] == "extract"
-        assert len(killed) == 2 and letter["attempts"] == "2"
+        assert len(killed) == 4 and letter["attempts"] == "2"
+        assert json.loads(letter["payload"])["id"] == poison["id"]  # the article alone, not the batch
+        assert not any(d.get("article_id") == bystander["id"] for d in dead_letters(worker))
+        wait_until(lambda: is_published(worker, bystander["id"]), 120, "the other article of the batch")
         # The worker is still serving: a normal article goes through.
         good = story("after-poison")
         pipeline_chain(good, create_app(settings)).apply_async()
         wait_until(lambda: is_published(worker, good["id"]), 120, "an article after the poison one")
+
+
+def test_a_bad_article_in_a_batch_is_dead_lettered_and_the_rest_published(
+    running_worker: RunningWorker,
+) -> None:
+    settings = settings_of(running_worker)
+    good = [story(f"batch-{i}") for i in range(3)]
+    bad = {"id": f"batch-bad-{secrets.token_hex(3)}", "text": "\x00\x01\x02 binary" * 50}
+    pipeline_chain([good[0], bad, good[1], good[2]], create_app(settings)).apply_async()
+    wait_until(lambda: all(is_published(running_worker, g["id"]) for g in good), 120, "the good articles")
+    (letter,) = [d for d in dead_letters(running_worker) if d.get("article_id") == bad["id"]]
+    assert letter["stage"] == "clean" and letter["error_class"] == "UndecodableInput"
 
 
 def test_sigterm_requeues_what_is_running_and_nothing_is_lost(
