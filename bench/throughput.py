@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +44,9 @@ from worker.app import create_app
 from worker.localredis import LocalRedis
 from worker.metrics import child_pids, resident_bytes
 from worker.nlp import load_pipeline
+from worker.producer import enqueue_items
 from worker.settings import Settings
+from worker.sources.files import SourceItem
 
 CORES = os.cpu_count() or 1
 WARMUP_TEXT = (
@@ -257,27 +260,35 @@ def measure_paced(server: LocalRedis, records: list[dict[str, Any]], rate: float
         return latencies(deployment.client, deployment.settings)
 
 
+def varied(texts: list[dict[str, Any]], count: int, run: str) -> Iterator[SourceItem]:
+    """``count`` articles cycling through ``texts``, each ending with words never seen before (as
+    new names are, in a real stream): the strings a worker's vocabulary would keep growing with."""
+    for index, record in enumerate(cycled(texts, count, run)):
+        fresh = " ".join(f"Zq{secrets.token_hex(3)}" for _ in range(3))
+        yield SourceItem(str(index), {**record, "text": f"{record['text']}\n\nFiled with reference {fresh}."})
+
+
 def measure_long(
     server: LocalRedis, texts: list[dict[str, Any]], total: int, step: int
-) -> list[tuple[int, int, int]]:
-    """RSS of one worker's pool processes every ``step`` articles over ``total``."""
+) -> list[tuple[int, int, int, str]]:
+    """RSS of one worker's pool processes every ``step`` articles over ``total``, fed by the producer
+    (batched chains, backpressure) with articles that each bring new words."""
     points = []
-    with Deployment(server, max_queue_depth="2000", results_max_length="2000") as deployment:
+    with Deployment(server, max_queue_depth="200", results_max_length="2000") as deployment:
         app = create_app(deployment.settings)
-        sent = 0
         for checkpoint in range(step, total + 1, step):
-            while sent < checkpoint:
-                if deployment.client.llen(deployment.settings.queue("clean")) > 1000:
-                    time.sleep(0.2)
-                    continue
-                for record in cycled(texts, min(200, checkpoint - sent), f"long-{sent}"):
-                    pipeline_chain({**record, "enqueued_at": stages.now_iso()}, app).apply_async()
-                sent = min(checkpoint, sent + 200)
+            items = varied(texts, step, f"long-{checkpoint}")
+            enqueue_items(items, deployment.settings, deployment.client, app)
             while int(deployment.client.get(deployment.settings.key("published_total")) or 0) < checkpoint:
                 time.sleep(0.5)
-            pools = [resident_bytes(pid) for p in deployment.workers.alive() for pid in child_pids(p.pid)]
-            points.append((checkpoint, max(pools, default=0), sum(pools)))
-            print(f"long: {checkpoint:>7} articles, pool RSS max {points[-1][1] / 2**20:.0f} MiB", flush=True)
+            pids = [pid for p in deployment.workers.alive() for pid in child_pids(p.pid)]
+            pools = [resident_bytes(pid) for pid in pids]
+            points.append((checkpoint, max(pools, default=0), sum(pools), ",".join(map(str, pids))))
+            rss = points[-1][1] / 2**20
+            print(
+                f"long: {checkpoint:>7} articles, pool RSS max {rss:.0f} MiB, pids {points[-1][3]}",
+                flush=True,
+            )
     return points
 
 
@@ -290,6 +301,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--html", type=int, default=300, help="HTML pages through the distributed path")
     parser.add_argument("--long", action="store_true", help="also 100,000 articles through one worker")
+    parser.add_argument("--long-only", action="store_true", help="only the 100,000-article memory run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; rows show the median")
     parser.add_argument(
         "--batch-sizes",
@@ -299,6 +311,11 @@ def main() -> None:
     args = parser.parse_args()
     data = Path(args.data_dir)
     work = Path(tempfile.mkdtemp(prefix="newsflow-throughput-"))
+    if args.long_only:
+        with LocalRedis() as server:
+            points = measure_long(server, news_texts(data), 100_000, 10_000)
+        print_long(points)
+        return
 
     records = list(cycled(news_texts(data), args.articles, f"text-{secrets.token_hex(3)}"))
     settings = Settings()
@@ -359,7 +376,7 @@ def print_report(
     html: Run,
     half: list[float],
     startup: float,
-    long_points: list[tuple[int, int, int]],
+    long_points: list[tuple[int, int, int, str]],
 ) -> None:
     """Print the tables of one bench run."""
     print("\n| run | articles | articles/s | words/s | seconds |\n|---|---|---|---|---|")
@@ -380,10 +397,18 @@ def print_report(
     print(f"Redis commands per article: {distributed.redis_commands / distributed.articles:.0f} (texts), "
           f"{html.redis_commands / html.articles:.0f} (HTML)")  # fmt: skip
     if long_points:
+        print_long(long_points)
+
+
+def print_long(long_points: list[tuple[int, int, int, str]]) -> None:
+    """The memory table of the long run."""
+    if long_points:
         print("\n| articles | pool RSS max | pool RSS total |\n|---|---|---|")
-        for count, peak, total in long_points:
+        for count, peak, total, _pids in long_points:
             print(f"| {count:,} | {peak / 2**20:.0f} MiB | {total / 2**20:.0f} MiB |")
-        (first, first_rss, _), (last, last_rss, _) = long_points[0], long_points[-1]
+        (first, first_rss, _, first_pids), (last, last_rss, _, last_pids) = long_points[0], long_points[-1]
+        recycled = "unchanged" if first_pids == last_pids else "recycled"
+        print(f"pool processes {recycled}: {first_pids} -> {last_pids}")
         print(f"RSS at {last:,} / RSS at {first:,} = {last_rss / first_rss:.3f}")
 
 

@@ -28,6 +28,35 @@ DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", REPO.parent / "shared" / "da
 SEED_ARTICLE = DATA_DIR / "seed" / "seed-article.txt"
 SAMPLES = REPO / "worker" / "samples"
 
+# The page furniture at the seed article's end, and the people and places its body names.
+SEED_BOILERPLATE = (
+    "Share This:",
+    "Welcome! Login in to your account",
+    "Remember me",
+    "Lost your password?",
+    "Don't have account. Register",
+    "Lost Password",
+)
+SEED_PEOPLE_AND_PLACES = (
+    "Susan Rice",
+    "Raheel Sharif",
+    "Lloyd Austin",
+    "Yousaf al-Salafi",
+    "Hafiz Saeed Khan Orakzai",
+    "Pakistan",
+    "Afghanistan",
+    "Lahore",
+    "Rawalpindi",
+)
+
+
+def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``newsflow`` command in a subprocess with this environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "worker", *args],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False, input=stdin,
+    )  # fmt: skip
+
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

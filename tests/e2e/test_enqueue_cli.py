@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, wait_until, worker_env
+from tests.conftest import REPO, run_cli, wait_until, worker_env
 from tests.httpsite import Route, Site
 from tests.integration.test_producers import article_page, rss
 from worker.localredis import LocalRedis
@@ -42,18 +42,6 @@ def site() -> Iterator[Site]:
         yield news
 
 
-def newsflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "worker", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_url_list_ends_with_one_summary_line_and_no_progress_bar_off_a_terminal(
     env: dict[str, str], site: Site, tmp_path: Path
 ) -> None:
@@ -62,7 +50,7 @@ def test_a_url_list_ends_with_one_summary_line_and_no_progress_bar_off_a_termina
         f"# morning list\n{site.url('/a.html')}\n{site.url('/a.html')}?utm_source=mail\n"
         f"{site.url('/missing.html')}\n{site.url('/b.html')}\n"
     )
-    run = newsflow(env, "enqueue", "--urls", str(urls))
+    run = run_cli(env, "enqueue", "--urls", str(urls))
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
         "queued 2, duplicates skipped 1, rejected 1: HTTPClientError x1 "
@@ -112,6 +100,6 @@ def test_feeds_polled_every_interval_cost_one_conditional_request_each_until_sig
 def test_mistakes_are_one_clear_line(
     env: dict[str, str], args: tuple[str, ...], status: int, message: str
 ) -> None:
-    run = newsflow(env, "enqueue", *args)
+    run = run_cli(env, "enqueue", *args)
     assert run.returncode == status
     assert message in run.stderr and "Traceback" not in run.stderr

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO, SEED_ARTICLE, RunningWorker, wait_until, worker_env
+from tests.conftest import (
+    SEED_ARTICLE,
+    SEED_BOILERPLATE,
+    SEED_PEOPLE_AND_PLACES,
+    RunningWorker,
+    run_cli,
+    wait_until,
+    worker_env,
+)
 
 pytestmark = pytest.mark.e2e
 
-BOILERPLATE = (
-    "Share This:",
-    "Welcome! Login in to your account",
-    "Remember me",
-    "Lost your password?",
-    "Don't have account. Register",
-    "Lost Password",
-)
+BOILERPLATE = SEED_BOILERPLATE
 # Every form each of these entities takes in the article; all of them must land in one entity.
 ONE_ENTITY_EACH = {
     "Raheel Sharif": {"Raheel Sharif"},
@@ -31,33 +30,11 @@ ONE_ENTITY_EACH = {
     "United States": {"United States", "US"},
 }
 BOILERPLATE_WORDS = {"share", "welcome", "login", "remember", "password", "register", "account"}
-EXPECTED_ENTITIES = (
-    "Susan Rice",
-    "Raheel Sharif",
-    "Lloyd Austin",
-    "Yousaf al-Salafi",
-    "Hafiz Saeed Khan Orakzai",
-    "Pakistan",
-    "Afghanistan",
-    "Lahore",
-    "Rawalpindi",
-)
-
-
-def newsflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "worker", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+EXPECTED_ENTITIES = SEED_PEOPLE_AND_PLACES
 
 
 def seed_result(env: dict[str, str]) -> dict | None:  # type: ignore[type-arg]
-    results = newsflow(env, "results")
+    results = run_cli(env, "results")
     assert results.returncode == 0, results.stderr
     for line in results.stdout.splitlines():
         record = json.loads(line)
@@ -70,7 +47,7 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     running_worker: RunningWorker,
 ) -> None:
     env = running_worker.env
-    queued = newsflow(env, "enqueue", str(SEED_ARTICLE))
+    queued = run_cli(env, "enqueue", str(SEED_ARTICLE))
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.startswith("queued 1, duplicates skipped 0, rejected 0")
     wait_until(lambda: seed_result(env), 90, "the seed article on the results stream", interval=0.5)
@@ -109,7 +86,7 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
 def test_the_cli_reports_an_unreachable_redis_in_one_line() -> None:
     env = worker_env("redis://127.0.0.1:1/0", "nf-unreachable")
     for args in (["status"], ["enqueue", str(SEED_ARTICLE)], ["results"]):
-        run = newsflow(env, *args)
+        run = run_cli(env, *args)
         assert run.returncode == 1
         assert "cannot use Redis at redis://127.0.0.1:1/0" in run.stderr
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
@@ -117,6 +94,6 @@ def test_the_cli_reports_an_unreachable_redis_in_one_line() -> None:
 
 def test_the_cli_never_prints_the_redis_password() -> None:
     env = worker_env("redis://:hunter2secret@127.0.0.1:1/0", "nf-secret")
-    run = newsflow(env, "status")
+    run = run_cli(env, "status")
     assert run.returncode == 1 and "hunter2secret" not in run.stderr + run.stdout
     assert re.search(r"redis://:\*\*\*@127\.0\.0\.1:1/0", run.stderr)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED_ARTICLE, dedicated_worker, wait_until
+from tests.conftest import SEED_ARTICLE, dedicated_worker, run_cli, wait_until
 from worker.localredis import LocalRedis, free_port, make_tls_files
 
 pytestmark = pytest.mark.integration
@@ -32,17 +30,11 @@ def test_a_worker_runs_over_tls_with_a_password_and_never_shows_it(tmp_path: Pat
             log_level="DEBUG",
         ) as worker:
             env = worker.env
-            run = subprocess.run(
-                [sys.executable, "-m", "worker", "enqueue", str(SEED_ARTICLE)],
-                env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
-            )  # fmt: skip
+            run = run_cli(env, "enqueue", str(SEED_ARTICLE))
             assert run.returncode == 0, run.stderr
 
             def published() -> bool:
-                status = subprocess.run(
-                    [sys.executable, "-m", "worker", "status", "--json"],
-                    env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
-                )  # fmt: skip
+                status = run_cli(env, "status", "--json")
                 assert status.returncode == 0, status.stderr
                 assert password not in status.stdout + status.stderr
                 return bool(json.loads(status.stdout)["published"] >= 1)
@@ -60,10 +52,7 @@ def test_a_plain_connection_to_a_tls_redis_is_refused_with_one_line(tmp_path: Pa
     server = LocalRedis(tls=tls).start()
     try:
         env = {"NEWSFLOW_REDIS_URL": server.url.replace("rediss://", "redis://"), "PATH": "/usr/bin:/bin"}
-        run = subprocess.run(
-            [sys.executable, "-m", "worker", "status"],
-            env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+        run = run_cli(env, "status")
         assert run.returncode == 1 and "cannot use Redis" in run.stderr and "Traceback" not in run.stderr
     finally:
         server.cleanup()

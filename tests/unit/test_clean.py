@@ -5,16 +5,7 @@ import pytest
 from tasks.clean import CleanOptions, clean_article
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import parse_record
-from tests.conftest import SAMPLES
-
-SEED_BOILERPLATE = (
-    "Share This:",
-    "Welcome! Login in to your account",
-    "Remember me",
-    "Lost your password?",
-    "Don't have account. Register",
-    "Lost Password",
-)
+from tests.conftest import SAMPLES, SEED_BOILERPLATE
 
 
 def test_clean_article_strips_the_seed_boilerplate_and_splits_the_dateline(seed_text: str) -> None:

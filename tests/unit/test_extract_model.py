@@ -9,7 +9,7 @@ import pytest
 from tasks.clean import clean_article
 from tasks.extract import extract_articles
 from tasks.models import ExtractedArticle, parse_record
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, SEED_PEOPLE_AND_PLACES
 from worker.nlp import load_pipeline
 from worker.settings import Settings
 
@@ -26,17 +26,7 @@ def test_the_model_runs_only_ner_and_sentence_boundaries() -> None:
 
 def test_seed_people_and_places_are_found(seed_extracted: ExtractedArticle) -> None:
     names = {entity.name for entity in seed_extracted.canonical_entities}
-    for expected in (
-        "Susan Rice",
-        "Raheel Sharif",
-        "Lloyd Austin",
-        "Yousaf al-Salafi",
-        "Hafiz Saeed Khan Orakzai",
-        "Pakistan",
-        "Afghanistan",
-        "Lahore",
-        "Rawalpindi",
-    ):
+    for expected in SEED_PEOPLE_AND_PLACES:
         assert expected in names
 
 
