@@ -1,4 +1,4 @@
-"""The ``newsflow`` command: worker, enqueue, process, results, status, demo."""
+"""The ``newsflow`` command: worker, enqueue, process, results, status, demo (and ``dlq``, in cli_dlq)."""
 
 from __future__ import annotations
 
@@ -7,52 +7,15 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-import redis
-from pydantic import ValidationError
 
-from tasks.errors import NewsflowError
-from worker.settings import STAGES, Settings, get_settings, redact_url
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "NEWSFLOW_" + str(first["loc"][0]).upper() if first["loc"] else "NEWSFLOW_*"
-        raise click.ClickException(f"bad setting {name}: {first['msg']}") from exc
-
-
-def _one_line_errors(command: F) -> F:
-    """Turn the errors a user can cause into one clear line and exit status 1, not a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except redis.RedisError as exc:
-            url = redact_url(_settings().redis_url.get_secret_value())
-            raise click.ClickException(f"cannot use Redis at {url}: {exc}") from exc
-        except (NewsflowError, OSError) as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _client(settings: Settings) -> redis.Redis:
-    from worker.redis_client import connect
-
-    client = connect(settings, retries=0)
-    client.ping()
-    return client
+from worker.cli_common import cli_client, cli_settings, one_line_errors
+from worker.cli_dlq import dlq
+from worker.settings import STAGES, Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +50,7 @@ def worker(
     celery_args: tuple[str, ...],
 ) -> None:
     """Start a worker (a thin wrapper over `celery -A worker.app worker`); extra options go to Celery."""
-    settings = _settings()
+    settings = cli_settings()
     stages = [s.strip() for s in queues.split(",")] if queues else list(STAGES)
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
@@ -169,7 +132,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     metavar="DURATION",
     help="Keep polling the feeds this often (e.g. 5m), until SIGTERM or Ctrl-C.",
 )
-@_one_line_errors
+@one_line_errors
 def enqueue(
     sources: tuple[str, ...],
     feeds: tuple[str, ...],
@@ -187,8 +150,8 @@ def enqueue(
         raise click.UsageError("nothing to enqueue: give files, --urls FILE, --feed URL or --feeds FILE")
     if every is not None and not (feeds or feed_lists):
         raise click.UsageError("--every polls feeds: give --feed URL or --feeds FILE with it")
-    settings = _settings()
-    client = _client(settings)
+    settings = cli_settings()
+    client = cli_client(settings)
     request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every)
     try:
         run_enqueue(request, settings, client, click.echo, Console(stderr=True))
@@ -214,12 +177,12 @@ def enqueue(
     show_default=True,
     help="Processes to run the stages in (0: one per CPU); output stays in input order.",
 )
-@_one_line_errors
+@one_line_errors
 def process(sources: tuple[str, ...], output: str | None, jobs: int) -> None:
     """Run every stage here, without Redis, and write one JSON line per input record."""
     from worker.inprocess import process_items
 
-    settings = _settings()
+    settings = cli_settings()
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     done = failed = 0
     try:
@@ -244,13 +207,13 @@ def process(sources: tuple[str, ...], output: str | None, jobs: int) -> None:
     help="Read as this consumer group (each result once per group), acking what is printed.",
 )
 @click.option("--consumer", default="cli", show_default=True, help="Consumer name within --group.")
-@_one_line_errors
+@one_line_errors
 def results(follow: bool, count: int | None, start: str, group: str | None, consumer: str) -> None:
     """Print published results from the results stream as JSON lines."""
     from worker import stream
 
-    settings = _settings()
-    client = _client(settings)
+    settings = cli_settings()
+    client = cli_client(settings)
     printed = 0
     name = settings.results_stream
 
@@ -290,13 +253,13 @@ def results(follow: bool, count: int | None, start: str, group: str | None, cons
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
-@_one_line_errors
+@one_line_errors
 def status(as_json: bool) -> None:
     """Queue depths, workers alive, articles published, dead letters."""
     from worker.status import read_status
 
-    settings = _settings()
-    report = read_status(settings, _client(settings))
+    settings = cli_settings()
+    report = read_status(settings, cli_client(settings))
     if as_json:
         click.echo(json.dumps(report))
         return
@@ -331,76 +294,4 @@ def demo(samples: str | None, timeout: int) -> None:
     run_demo(Path(samples) if samples else None, timeout)
 
 
-@main.group()
-def dlq() -> None:
-    """Inspect and re-drive the dead-letter stream."""
-
-
-@dlq.command("list")
-@click.option(
-    "-n", "--count", type=click.IntRange(1), default=50, show_default=True, help="Show at most this many."
-)
-@_one_line_errors
-def dlq_list(count: int) -> None:
-    """One line per dead letter: entry id, stage, error class, article id, message."""
-    from worker.dlq import list_letters
-
-    settings = _settings()
-    client = _client(settings)
-    entries = list_letters(client, settings, count)
-    for entry in entries:
-        f = entry.fields
-        click.echo(
-            f"{entry.entry_id}  {f.get('stage', ''):<9} {f.get('error_class', ''):<18} "
-            f"{f.get('article_id') or '-':<26} {f.get('error', '')[:100]}"
-        )
-    total = client.xlen(settings.dead_letter_stream)
-    click.echo(
-        f"{total} dead letter(s)" + (f", {len(entries)} shown" if total > len(entries) else ""), err=True
-    )
-
-
-@dlq.command("show")
-@click.argument("entry_id")
-@_one_line_errors
-def dlq_show(entry_id: str) -> None:
-    """Print one dead letter as JSON, with its payload."""
-    from worker.dlq import describe, get_letter
-
-    settings = _settings()
-    entry = get_letter(_client(settings), settings, entry_id)
-    if entry is None:
-        raise click.ClickException(f"no dead letter {entry_id} in {settings.dead_letter_stream}")
-    click.echo(json.dumps(describe(entry), ensure_ascii=False, indent=2))
-
-
-@dlq.command("replay")
-@click.argument("entry_ids", nargs=-1)
-@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
-@_one_line_errors
-def dlq_replay(entry_ids: tuple[str, ...], replay_all: bool) -> None:
-    """Send dead letters back into the pipeline at the stage that failed, and remove them."""
-    from worker.app import create_app
-    from worker.dlq import replay
-
-    if bool(entry_ids) == replay_all:
-        raise click.UsageError("give entry ids or --all (not both)")
-    settings = _settings()
-    report = replay(
-        _client(settings), settings, create_app(settings), None if replay_all else list(entry_ids)
-    )
-    click.echo(report.summary())
-
-
-@dlq.command("purge")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@_one_line_errors
-def dlq_purge(yes: bool) -> None:
-    """Delete every dead letter."""
-    from worker.dlq import purge
-
-    settings = _settings()
-    client = _client(settings)
-    if not yes:
-        click.confirm(f"delete every entry of {settings.dead_letter_stream}?", abort=True)
-    click.echo(f"purged {purge(client, settings)} dead letter(s)")
+main.add_command(dlq)
