@@ -117,12 +117,11 @@ def _prose_weight(line: str) -> float:
     return float(words) if _SENTENCE_END.search(line.rstrip()) else UNFINISHED_WEIGHT * words
 
 
-def strip_boilerplate(lines: list[str], title: str | None = None) -> list[str]:
-    """The article's lines: the best run of content lines, without boilerplate lines."""
-    lines = [line for line in lines if line.strip()]
+def best_run(lines: Sequence[str], title: str | None = None) -> tuple[int, int] | None:
+    """(start, end) of the run of content lines most likely to be the article, or None."""
     runs = content_runs(lines)
     if not runs:
-        return [line for line in lines if not is_boilerplate_line(line)]
+        return None
     headline = headline_of(title) if title else ""
     anchors = [index for index, line in enumerate(lines) if headline and is_headline(line, headline)]
 
@@ -131,5 +130,14 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> list[str]:
         under_headline = any(run[0] - HEADLINE_REACH <= anchor < run[0] for anchor in anchors)
         return prose * HEADLINE_BONUS if under_headline else prose
 
-    start, end = max(runs, key=weight)
+    return max(runs, key=weight)
+
+
+def strip_boilerplate(lines: list[str], title: str | None = None) -> list[str]:
+    """The article's lines: the best run of content lines, without boilerplate lines."""
+    lines = [line for line in lines if line.strip()]
+    run = best_run(lines, title)
+    if run is None:
+        return [line for line in lines if not is_boilerplate_line(line)]
+    start, end = run
     return [line for line in lines[start:end] if not is_boilerplate_line(line)]

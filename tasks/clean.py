@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import ftfy
 
-from tasks.boilerplate import is_boilerplate_line, strip_boilerplate, strip_share_widget
+from tasks.boilerplate import is_boilerplate_line, strip_share_widget
 from tasks.dateline import byline_names, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.html_extract import extract_html
 from tasks.language import detect_language
 from tasks.models import ArticleRecord, CleanedArticle
+from tasks.text_body import article_lines
 
 MAX_TITLE_WORDS = 25
 # Below this the detector is guessing (very short or mixed text): a declared language wins.
@@ -63,20 +64,10 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         published = published or extraction.published
         site_name = extraction.site_name
         declared_language = declared_language or extraction.language
+        title, byline, paragraphs = split_head(title, paragraphs)
     else:
-        paragraphs = [unglue_sentences(strip_share_widget(p)) for p in split_paragraphs(repair_text(raw))]
-        paragraphs = [p for p in paragraphs if p]
-        if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
-            title = title or paragraphs[0]
-            paragraphs = paragraphs[1:]
-
-    if title:
-        title = normalise_space(repair_text(title))
-        if paragraphs and normalise_space(paragraphs[0]) == title:
-            paragraphs = paragraphs[1:]
-    byline, paragraphs = split_byline(paragraphs)
-    if not (record.html and record.html.strip()):
-        paragraphs = strip_boilerplate(paragraphs, title)
+        title, byline, paragraphs = flattened_page_lines(raw, title)
+        paragraphs = article_lines(paragraphs, title)
         if byline is None:
             byline, paragraphs = split_byline(paragraphs)
     if byline and not author:
@@ -108,6 +99,29 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         text=text,
         enqueued_at=record.enqueued_at,
     )
+
+
+def split_head(title: str | None, paragraphs: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """The normalised title, the byline, and the paragraphs without a repeat of the title or the byline."""
+    if title:
+        title = normalise_space(repair_text(title))
+        if paragraphs and normalise_space(paragraphs[0]) == title:
+            paragraphs = paragraphs[1:]
+    byline, paragraphs = split_byline(paragraphs)
+    return title, byline, paragraphs
+
+
+def flattened_page_lines(raw: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
+    """Flattened page text as repaired lines, boilerplate still in, with its title and byline.
+
+    The title is the given one, else the page's first line when it reads like a headline.
+    """
+    paragraphs = [unglue_sentences(strip_share_widget(p)) for p in split_paragraphs(repair_text(raw))]
+    paragraphs = [p for p in paragraphs if p]
+    if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
+        title = title or paragraphs[0]
+        paragraphs = paragraphs[1:]
+    return split_head(title, paragraphs)
 
 
 def choose_language(text: str, declared: str | None) -> str | None:
