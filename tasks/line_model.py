@@ -3,14 +3,14 @@
 The trees are trained by ``bench/train_line_model.py`` on the development pages of the
 article-extraction benchmark (flattened to text) and stored as plain numbers in
 ``line_model.json``: for each tree its nodes' feature, threshold, children and leaf value. No
-page text is stored, and loading it runs no code (JSON, never pickle). Scoring walks every tree
-for all lines of a page at once with numpy.
+page text is stored, and loading it runs no code (JSON, never pickle). Scoring pads every tree to the
+same depth and walks all trees for all lines of a page at once with numpy.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -36,6 +36,52 @@ class Tree:
 
 
 @dataclass(frozen=True, slots=True)
+class DenseTrees:
+    """All trees padded to one depth and stacked: level-order splits and leaves, one row per tree.
+
+    A leaf above the full depth becomes splits that always go left (threshold +inf) over copies
+    of its value, so every tree is walked in exactly ``depth`` vectorised steps.
+    """
+
+    depth: int
+    feature: npt.NDArray[np.int64]  # (trees, 2**depth - 1)
+    threshold: npt.NDArray[np.float32]  # (trees, 2**depth - 1)
+    leaf: npt.NDArray[np.float64]  # (trees, 2**depth)
+
+
+def dense_trees(trees: tuple[Tree, ...]) -> DenseTrees:
+    """The trees in the padded, stacked form ``LineModel.probabilities`` walks."""
+
+    def depth_of(tree: Tree, node: int = 0) -> int:
+        if tree.feature[node] == LEAF:
+            return 0
+        return 1 + max(depth_of(tree, int(tree.left[node])), depth_of(tree, int(tree.right[node])))
+
+    depth = max((depth_of(tree) for tree in trees), default=0)
+    splits, leaves = 2**depth - 1, 2**depth
+    feature = np.zeros((len(trees), splits), dtype=np.int64)
+    threshold = np.full((len(trees), splits), np.inf, dtype=np.float32)
+    leaf = np.zeros((len(trees), leaves), dtype=np.float64)
+    for row, tree in enumerate(trees):
+        stack = [(0, 0)]  # (node in the tree, position in the padded level order)
+        while stack:
+            node, position = stack.pop()
+            if tree.feature[node] == LEAF:
+                # A leaf above the bottom: every padded descendant on the bottom level carries its value.
+                below = depth - ((position + 1).bit_length() - 1)
+                first = position
+                for _ in range(below):
+                    first = 2 * first + 1
+                leaf[row, first - splits : first - splits + 2**below] = tree.value[node]
+                continue
+            feature[row, position] = tree.feature[node]
+            threshold[row, position] = tree.threshold[node]
+            stack.append((int(tree.left[node]), 2 * position + 1))
+            stack.append((int(tree.right[node]), 2 * position + 2))
+    return DenseTrees(depth, feature, threshold, leaf)
+
+
+@dataclass(frozen=True, slots=True)
 class LineModel:
     """A boosted ensemble of trees over ``FEATURE_NAMES``, and the probability a line must reach."""
 
@@ -44,25 +90,25 @@ class LineModel:
     learning_rate: float
     trees: tuple[Tree, ...]
     keep_threshold: float
+    dense: DenseTrees = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dense", dense_trees(self.trees))
 
     def probabilities(self, vectors: list[list[float]]) -> npt.NDArray[np.float64]:
         """The probability that each line (one feature vector each) is article text."""
         if not vectors:
             return np.zeros(0)
+        dense = self.dense
         # The trainer compares float32 features with its thresholds; so must we.
         rows = np.asarray(vectors, dtype=np.float32)
-        index = np.arange(len(rows))
-        raw = np.full(len(rows), self.initial)
-        for tree in self.trees:
-            node = np.zeros(len(rows), dtype=np.int64)
-            while True:
-                feature = tree.feature[node]
-                inner = feature != LEAF
-                if not inner.any():
-                    break
-                go_left = rows[index, np.where(inner, feature, 0)] <= tree.threshold[node]
-                node = np.where(inner, np.where(go_left, tree.left[node], tree.right[node]), node)
-            raw += self.learning_rate * tree.value[node]
+        trees = np.arange(dense.feature.shape[0])
+        node = np.zeros((len(rows), len(trees)), dtype=np.int64)
+        for _ in range(dense.depth):
+            values = np.take_along_axis(rows, dense.feature[trees, node], axis=1)
+            node = 2 * node + 1 + (values > dense.threshold[trees, node])
+        leaves = dense.leaf[trees, node - (2**dense.depth - 1)]
+        raw = self.initial + self.learning_rate * leaves.sum(axis=1)
         probabilities: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-raw))
         return probabilities
 
