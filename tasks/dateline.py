@@ -17,6 +17,16 @@ _DATELINE = re.compile(
     """,
     re.VERBOSE,
 )
+# Wire services and broadcasters that sign a story's first line: "(CNN)", "Boston (CNN)", "(AP) —".
+_AGENCIES = r"CNN|Reuters|AP|AFP|UPI|Bloomberg|dpa|DPA|PTI|IANS|ANI|Xinhua|EFE|ANSA|Kyodo|Yonhap|BBC|CNBC|Sky News"
+# "Kathmandu, Nepal (CNN)", "(CNN)", "Boston (CNN) --": a title-case place is only trusted before a
+# named agency, and the agency's bracket may run straight into the first sentence, as CNN's does.
+_AGENCY_DATELINE = re.compile(
+    rf"""^(?:(?P<place>[A-Z][\w.'’\-]*(?:,?\ [A-Z][\w.'’\-]*){{0,4}}),?\s*)?
+        \((?P<agency>{_AGENCIES})\)\s*(?:[–—-]{{1,2}}\s*|:\s*)?
+    """,
+    re.VERBOSE,
+)
 _NAME = r"[A-Z][\w.'’\-]+(?:\s+(?:[A-Z][\w.'’\-]+|de|van|von|der|da|al|bin|el|la|le)){1,4}"
 _BYLINE = re.compile(
     rf"^(?:By|BY|Written by|Reporting by)\s+(?P<names>{_NAME}(?:(?:,\s*|\s+and\s+|\s*&\s*){_NAME})*)"
@@ -29,16 +39,16 @@ MAX_BYLINE_CHARACTERS = 120
 class Dateline:
     """The place (and agency, if named) of a dateline, and the body after it."""
 
-    place: str
+    place: str | None
     agency: str | None
     body: str
 
 
 def split_dateline(body: str) -> Dateline | None:
-    """Split a leading dateline ("ISLAMABAD – The ...") off the body, if there is one."""
+    """Split a leading dateline ("ISLAMABAD – The ...", "(CNN)The ...") off the body, if there is one."""
     match = _DATELINE.match(body)
     if not match:
-        return None
+        return _agency_dateline(body)
     place = match.group("place").strip().rstrip(",")
     rest = body[match.end() :]
     # A dateline is followed by the first sentence of the story, which starts with a capital,
@@ -48,6 +58,17 @@ def split_dateline(body: str) -> Dateline | None:
     if not re.search(r"[A-Z]{2,}", place):
         return None
     return Dateline(place=place, agency=match.group("agency"), body=rest)
+
+
+def _agency_dateline(body: str) -> Dateline | None:
+    match = _AGENCY_DATELINE.match(body)
+    if not match:
+        return None
+    rest = body[match.end() :]
+    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“'‘"):
+        return None
+    place = match.group("place")
+    return Dateline(place=place.strip().rstrip(",") if place else None, agency=match.group("agency"), body=rest)
 
 
 def split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:

@@ -13,6 +13,10 @@ from tasks.dateline import byline_names, split_byline, split_dateline
         ("LONDON, March 3 (AP) — Officials said", "LONDON", "AP", "Officials said"),
         ("NEW YORK: The city", "NEW YORK", None, "The city"),
         ("ST. LOUIS, Mo. — A man", "ST. LOUIS, Mo.", None, "A man"),
+        ("(CNN)The council met on Tuesday.", None, "CNN", "The council met on Tuesday."),
+        ("Kathmandu, Nepal (CNN)Rescuers said", "Kathmandu, Nepal", "CNN", "Rescuers said"),
+        ("Boston (CNN) -- Guilty across the board.", "Boston", "CNN", "Guilty across the board."),
+        ('(AP) — "We will stay," she said.', None, "AP", '"We will stay," she said.'),
     ],
 )
 def test_split_dateline_finds_the_place(body: str, place: str, agency: str | None, rest: str) -> None:
@@ -28,6 +32,9 @@ def test_split_dateline_finds_the_place(body: str, place: str, agency: str | Non
         "I – went home",
         "The UN - a body - met",
         "NASA – the agency – said",
+        "(Photo) The bridge at dawn",
+        "Paris (France) is a city",
+        "(CNN) reported that",
     ],
 )
 def test_split_dateline_leaves_ordinary_sentences_alone(body: str) -> None:
