@@ -18,7 +18,12 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 # Wire services and broadcasters that sign a story's first line: "(CNN)", "Boston (CNN)", "(AP) —".
-_AGENCIES = r"CNN|Reuters|AP|AFP|UPI|Bloomberg|dpa|DPA|PTI|IANS|ANI|Xinhua|EFE|ANSA|Kyodo|Yonhap|BBC|CNBC|Sky News"
+_AGENCIES = "|".join(
+    (
+        *("CNN", "Reuters", "AP", "AFP", "UPI", "Bloomberg", "dpa", "DPA", "PTI", "IANS", "ANI"),
+        *("Xinhua", "EFE", "ANSA", "Kyodo", "Yonhap", "BBC", "CNBC", "Sky News"),
+    )
+)
 # "Kathmandu, Nepal (CNN)", "(CNN)", "Boston (CNN) --": a title-case place is only trusted before a
 # named agency, and the agency's bracket may run straight into the first sentence, as CNN's does.
 _AGENCY_DATELINE = re.compile(
@@ -68,7 +73,8 @@ def _agency_dateline(body: str) -> Dateline | None:
     if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“'‘"):
         return None
     place = match.group("place")
-    return Dateline(place=place.strip().rstrip(",") if place else None, agency=match.group("agency"), body=rest)
+    place = place.strip().rstrip(",") if place else None
+    return Dateline(place=place, agency=match.group("agency"), body=rest)
 
 
 def split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
