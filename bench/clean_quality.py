@@ -125,9 +125,9 @@ def text_path_estimates(data: Path) -> list[tuple[str, Score]]:
         return []
     from tasks.boilerplate import strip_boilerplate
 
-    pages, truth = load(data)
+    pages, clean, truth = load(data)
     rules = {p.id: "\n".join(strip_boilerplate(p.lines, p.title)) for p in pages}
-    (folds,) = cross_validated(pages, truth, folds=5, seeds=1)
+    ((folds, _clean_folds),) = cross_validated(pages, clean, truth, folds=5, seeds=1)
     return [
         ("newsflow text path, line model 5-fold out-of-fold (never saw the page)", folds),
         ("newsflow text path, rules only (no line model)", score(truth, rules, truth)),

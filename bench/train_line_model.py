@@ -9,10 +9,12 @@ page's true article body, weighted by its share of the page's words (so that a p
 same however many lines it has, as in the benchmark's per-page score). Gradient-boosted trees
 (scikit-learn, fixed hyper-parameters, fixed seed) learn from those.
 
-Printed, side by side and from one run: the rules alone (``tasks.boilerplate``), the model
-cross-validated (each page's lines picked by a model trained on the other folds only, repeated
-over several fold shuffles), and the shipped model on the pages it was trained on (in-sample,
-shown only to tell how much it flatters). ``--write`` fits on all development pages and
+Printed, side by side and from one run: the rules alone (``tasks.boilerplate``), the text path
+(``tasks.text_body``: rules where they hold nearly all the words, else the model) cross-validated
+(each page's lines picked by a model trained on the other folds only, repeated over several fold
+shuffles), and with the shipped model on the pages it was trained on (in-sample, shown only to
+tell how much it flatters). The same again for the true bodies fed back in as input, which
+should come out whole. ``--write`` fits on all development pages and
 writes ``tasks/line_model.json``. Needs the ``bench`` extra (scikit-learn).
 """
 
@@ -107,30 +109,56 @@ def fit(pages: list[PageLines], keep_threshold: float = KEEP_THRESHOLD) -> LineM
     return model
 
 
-def out_of_fold(pages: list[PageLines], folds: int, seed: int) -> dict[str, str]:
-    """Each page's text as picked by a model trained on the other folds only."""
+def out_of_fold(
+    pages: list[PageLines], clean: list[PageLines], folds: int, seed: int
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each page's text, and its clean body's, as picked with a model trained on the other folds only."""
     order = list(range(len(pages)))
     random.Random(seed).shuffle(order)
     texts: dict[str, str] = {}
+    clean_texts: dict[str, str] = {}
     for fold in range(folds):
         held = set(order[fold::folds])
         model = fit([page for index, page in enumerate(pages) if index not in held])
         for index in held:
-            page = pages[index]
+            page, body = pages[index], clean[index]
             texts[page.id] = "\n".join(article_lines(page.lines, page.title, model))
-    return texts
+            clean_texts[body.id] = "\n".join(article_lines(body.lines, body.title, model))
+    return texts, clean_texts
 
 
-def cross_validated(pages: list[PageLines], truth: dict[str, str], folds: int, seeds: int) -> list[Score]:
-    """Out-of-fold scores, one per fold shuffle."""
-    return [score(truth, out_of_fold(pages, folds, seed), truth) for seed in range(seeds)]
+def cross_validated(
+    pages: list[PageLines], clean: list[PageLines], truth: dict[str, str], folds: int, seeds: int
+) -> list[tuple[Score, Score]]:
+    """Out-of-fold scores on the full pages and on their already-clean bodies, one pair per fold shuffle."""
+    results = []
+    for seed in range(seeds):
+        texts, clean_texts = out_of_fold(pages, clean, folds, seed)
+        results.append((score(truth, texts, truth), score(truth, clean_texts, truth)))
+    return results
 
 
-def load(data: Path) -> tuple[list[PageLines], dict[str, str]]:
-    """The development pages as labelled lines, and their true bodies."""
+def load(data: Path) -> tuple[list[PageLines], list[PageLines], dict[str, str]]:
+    """The development pages as labelled lines, their true bodies as input too, and the true bodies.
+
+    Feeding the true body back in asks what the text path does to text that is already an article
+    (every line of it should be kept); the learner never trains on those.
+    """
     pages = load_pages(data)
     truth = {page.id: page.truth for page in pages}
-    return [page_lines(page.id, page.raw_text, page.truth) for page in pages], truth
+    full = [page_lines(page.id, page.raw_text, page.truth) for page in pages]
+    clean = [page_lines(page.id, page.truth, page.truth) for page in pages]
+    return full, clean, truth
+
+
+def _mean(results: list[Score]) -> Score:
+    return Score(
+        statistics.mean(r.f1 for r in results),
+        statistics.mean(r.precision for r in results),
+        statistics.mean(r.recall for r in results),
+        statistics.mean(r.accuracy for r in results),
+        results[0].pages,
+    )
 
 
 def _row(name: str, result: Score) -> str:
@@ -146,31 +174,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3, help="fold shuffles to average over")
     parser.add_argument("--write", action="store_true", help=f"fit on all pages and write {MODEL_PATH}")
     args = parser.parse_args(argv)
-    pages, truth = load(args.data)
-    rules = score(truth, {p.id: "\n".join(strip_boilerplate(p.lines, p.title)) for p in pages}, truth)
-    folds = cross_validated(pages, truth, args.folds, args.seeds)
-    shipped = shipped_model()
-    in_sample = score(
-        truth, {p.id: "\n".join(article_lines(p.lines, p.title, shipped)) for p in pages}, truth
-    )
+    pages, clean, truth = load(args.data)
+
+    def rules(group: list[PageLines]) -> Score:
+        return score(truth, {p.id: "\n".join(strip_boilerplate(p.lines, p.title)) for p in group}, truth)
+
+    def shipped(group: list[PageLines]) -> Score:
+        model = shipped_model()
+        return score(truth, {p.id: "\n".join(article_lines(p.lines, p.title, model)) for p in group}, truth)
+
+    folds = cross_validated(pages, clean, truth, args.folds, args.seeds)
     print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines; word-4-gram shingle scores")
-    print(f"{'':<52} {'F1':>6} {'P':>6} {'R':>6}")
-    print(_row("rules only (best prose run, tasks.boilerplate)", rules))
-    for seed, result in enumerate(folds):
-        print(_row(f"line model, {args.folds}-fold out-of-fold, shuffle {seed}", result))
-    print(
-        _row(
-            f"line model, out-of-fold mean of {len(folds)}",
-            Score(
-                statistics.mean(r.f1 for r in folds),
-                statistics.mean(r.precision for r in folds),
-                statistics.mean(r.recall for r in folds),
-                statistics.mean(r.accuracy for r in folds),
-                len(pages),
-            ),
-        )
-    )
-    print(_row("shipped model on its own training pages (in-sample)", in_sample))
+    for name, group, column in (
+        ("full-page text (boilerplate in)", pages, 0),
+        ("already-clean text (the true bodies fed back in)", clean, 1),
+    ):
+        print(f"\n{name:<52} {'F1':>6} {'P':>6} {'R':>6}")
+        print(_row("rules only (best prose run, tasks.boilerplate)", rules(group)))
+        for seed, result in enumerate(folds):
+            print(_row(f"text path, {args.folds}-fold out-of-fold, shuffle {seed}", result[column]))
+        print(_row(f"text path, out-of-fold mean of {len(folds)}", _mean([r[column] for r in folds])))
+        print(_row("text path with the shipped model (in-sample)", shipped(group)))
     if args.write:
         model = fit(pages)
         MODEL_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,9 +1,13 @@
-"""The article's lines in flattened page text: the line classifier's pick, the rules as a fallback.
+"""The article's lines in flattened page text: the rules where the text is nearly all article,
+the line classifier's pick elsewhere.
 
-Every line gets the features of ``tasks.line_features`` and the line model's probability of being
-article text; the lines that reach the model's threshold are the body. When the model keeps too
-little to be an article (a page unlike anything it was trained on), the rules of
-``tasks.boilerplate`` choose instead: the best run of prose lines without the furniture.
+The rules of ``tasks.boilerplate`` find the best run of prose lines. When that run holds nearly
+all the words (text that is already an article, or carries only a short tail of furniture, like
+the seed article), it is the body: the rules keep short lines inside an article (sub-headings,
+one-line quotes) that the classifier, trained on whole pages, would drop. Otherwise every line
+gets the features of ``tasks.line_features`` and the line model's probability of being article
+text, and the lines that reach the model's threshold are the body. When the model keeps too
+little to be an article (a page unlike anything it was trained on), the rules choose after all.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from tasks.line_model import LineModel, shipped_model
 
 # Fewer words than this from the model, and the rules' pick is used instead.
 MIN_MODEL_WORDS = 20
+# The rules' run holds at least this share of the words: the text is (nearly) all article.
+RULES_SHARE = 0.9
 
 
 def article_lines(lines: list[str], title: str | None = None, model: LineModel | None = None) -> list[str]:
@@ -21,9 +27,14 @@ def article_lines(lines: list[str], title: str | None = None, model: LineModel |
     lines = [line for line in lines if line.strip()]
     if not lines:
         return []
+    by_rules = strip_boilerplate(lines, title)
+    if _words(by_rules) >= RULES_SHARE * _words(lines):
+        return by_rules
     model = model or shipped_model()
     probabilities = model.probabilities(line_features(lines, title))
     kept = [line for line, p in zip(lines, probabilities, strict=True) if p >= model.keep_threshold]
-    if sum(len(line.split()) for line in kept) >= MIN_MODEL_WORDS:
-        return kept
-    return strip_boilerplate(lines, title)
+    return kept if _words(kept) >= MIN_MODEL_WORDS else by_rules
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)

@@ -103,3 +103,9 @@ def test_when_the_model_keeps_too_little_the_rules_choose() -> None:
     # A model that keeps nothing: every line falls to the rules, which keep the prose run.
     never = LineModel(FEATURE_NAMES, initial=-20.0, learning_rate=1.0, trees=(), keep_threshold=0.5)
     assert article_lines(PAGE, TITLE, never) == BODY
+
+
+def test_text_that_is_all_article_keeps_its_short_lines() -> None:
+    # A sub-heading and a one-line quote inside an article are not furniture.
+    article = [BODY[0], "Repairs", BODY[1], "“We had no choice,” she said.", BODY[2], BODY[3]]
+    assert article_lines(article, TITLE) == article
