@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash
@@ -67,9 +68,15 @@ def fingerprint(text: str) -> Fingerprint:
     """The exact key and MinHash signature of a text."""
     words = normalise_words(text)
     exact = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = _blank_minhash().copy()
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(words)])
     return Fingerprint(exact=exact, signature=tuple(int(value) for value in minhash.hashvalues))
+
+
+@cache
+def _blank_minhash() -> MinHash:
+    """An empty MinHash whose permutations are drawn once: copies share them, saving the draw."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
 def decode_signature(encoded: str) -> tuple[int, ...]:
