@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Literal
 
 import numpy as np
 from datasketch import MinHash
@@ -28,6 +29,18 @@ NUM_PERM = BANDS * ROWS
 SEED = 1
 NEAR_THRESHOLD = 0.5
 _WORD = re.compile(r"\w+")
+
+
+DuplicateKind = Literal["exact", "near"]
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An earlier article that this one duplicates, and how closely."""
+
+    kind: DuplicateKind
+    original_id: str
+    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +102,46 @@ def similarity(first: tuple[int, ...], second: tuple[int, ...]) -> float:
     if len(first) != len(second) or not first:
         return 0.0
     return float(np.count_nonzero(np.asarray(first) == np.asarray(second))) / len(first)
+
+
+def most_similar(
+    fingerprint: Fingerprint, signatures: list[tuple[str, tuple[int, ...]]], threshold: float
+) -> Duplicate | None:
+    """The candidate most similar to the fingerprint, if it reaches the threshold."""
+    best: Duplicate | None = None
+    for candidate, signature in signatures:
+        score = similarity(fingerprint.signature, signature)
+        if score >= threshold and (best is None or score > best.similarity):
+            best = Duplicate("near", candidate, round(score, 4))
+    return best
+
+
+@dataclass
+class DuplicateIndex:
+    """Fingerprints of the originals seen so far, in memory: duplicate detection for one process.
+
+    The same rules as the workers' Redis index (``worker.duplicates``): exact first, else the most
+    similar near duplicate among the articles sharing an LSH band; only originals are remembered,
+    so every copy points at the first article, never at another copy.
+    """
+
+    threshold: float = NEAR_THRESHOLD
+    exact: dict[str, str] = field(default_factory=dict)
+    bands: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    signatures: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def check_and_add(self, article_id: str, text: str) -> Duplicate | None:
+        """The original this text duplicates; when there is none, it becomes an original itself."""
+        article_print = fingerprint(text)
+        original = self.exact.get(article_print.exact)
+        if original is not None and original != article_id:
+            return Duplicate("exact", original, 1.0)
+        keys = list(enumerate(article_print.bands()))
+        candidates = sorted({c for key in keys for c in self.bands.get(key, ()) if c != article_id})
+        found = most_similar(article_print, [(c, self.signatures[c]) for c in candidates], self.threshold)
+        if found is None:
+            self.exact.setdefault(article_print.exact, article_id)
+            for key in keys:
+                self.bands.setdefault(key, []).append(article_id)
+            self.signatures[article_id] = article_print.signature
+        return found

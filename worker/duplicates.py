@@ -14,26 +14,25 @@ instant by two workers can both pass as originals: the check and the remembering
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 import redis
 
-from tasks.dedup import BANDS, Fingerprint, decode_signature, fingerprint, similarity
+from tasks.dedup import BANDS, Duplicate, Fingerprint, decode_signature, fingerprint, most_similar
 from tasks.models import PublishedArticle
 from worker.settings import Settings
 
-DuplicateKind = Literal["exact", "near"]
+__all__ = [
+    "Duplicate",
+    "find_duplicate",
+    "find_duplicates",
+    "mark",
+    "mark_many",
+    "marked",
+    "remember",
+    "remember_many",
+    "remember_published",
+]
+
 MAX_CANDIDATES = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    """An earlier published article that this one duplicates, and how closely."""
-
-    kind: DuplicateKind
-    original_id: str
-    similarity: float
 
 
 def _exact_key(settings: Settings, fingerprint: Fingerprint) -> str:
@@ -95,19 +94,8 @@ def find_duplicates(
             continue
         signatures = [(c, decode_signature(str(stored[c]))) for c in candidates if stored.get(c)]
         signatures += [(other, p.signature) for other, p in earlier if other != article_id]
-        results.append(_most_similar(settings, article_print, signatures))
+        results.append(most_similar(article_print, signatures, settings.near_duplicate_threshold))
     return results
-
-
-def _most_similar(
-    settings: Settings, fingerprint: Fingerprint, signatures: list[tuple[str, tuple[int, ...]]]
-) -> Duplicate | None:
-    best: Duplicate | None = None
-    for candidate, signature in signatures:
-        score = similarity(fingerprint.signature, signature)
-        if score >= settings.near_duplicate_threshold and (best is None or score > best.similarity):
-            best = Duplicate("near", candidate, round(score, 4))
-    return best
 
 
 def remember(client: redis.Redis, settings: Settings, article_id: str, fingerprint: Fingerprint) -> None:
@@ -146,12 +134,13 @@ def mark_many(
     prints = [(article.id, fingerprint(article.text)) for article in articles]
     found = find_duplicates(client, settings, prints)
     return [
-        (_marked(article, duplicate), article_print)
+        (marked(article, duplicate), article_print)
         for article, (_, article_print), duplicate in zip(articles, prints, found, strict=True)
     ]
 
 
-def _marked(article: PublishedArticle, duplicate: Duplicate | None) -> PublishedArticle:
+def marked(article: PublishedArticle, duplicate: Duplicate | None) -> PublishedArticle:
+    """The article with the duplicate's fields set (unchanged when there is none)."""
     if duplicate is None:
         return article
     return article.model_copy(

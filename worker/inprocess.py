@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from tasks.dedup import DuplicateIndex
 from tasks.errors import PermanentError
 from tasks.models import CleanedArticle
 from worker import stages
@@ -30,7 +31,25 @@ def process_items(items: Iterable[SourceItem], settings: Settings, jobs: int = 1
 
     With ``jobs`` > 1, batches of ``nlp_batch_size`` items run in that many processes (each loads
     the model once), a bounded window of batches at a time, and come back in input order.
+    Duplicates are marked as the workers mark them, against the earlier records of this run (an
+    in-memory index in this process, so the marks follow input order whatever ``jobs`` is).
     """
+    outputs = _process_in_order(items, settings, jobs)
+    if not settings.duplicate_detection:
+        yield from outputs
+        return
+    index = DuplicateIndex(threshold=settings.near_duplicate_threshold)
+    for output in outputs:
+        if "error" not in output:
+            found = index.check_and_add(str(output["id"]), str(output["text"]))
+            if found is not None:
+                output["duplicate_of"] = found.original_id
+                output["duplicate_kind"] = found.kind
+                output["duplicate_similarity"] = found.similarity
+        yield output
+
+
+def _process_in_order(items: Iterable[SourceItem], settings: Settings, jobs: int) -> Iterator[dict[str, Any]]:
     iterator = iter(items)
     batches = iter(lambda: list(islice(iterator, settings.nlp_batch_size)), [])
     if jobs <= 1:

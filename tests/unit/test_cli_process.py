@@ -59,6 +59,33 @@ def test_process_writes_one_output_record_per_input_line(tmp_path: Path) -> None
     assert "processed 2, failed 1" in result.stderr
 
 
+def test_process_marks_duplicates_of_earlier_records_in_input_order(tmp_path: Path) -> None:
+    story = (
+        "The harbour authority said on Monday that the new container terminal will open in March, "
+        "two months later than planned. Dredging of the approach channel took longer than expected "
+        "after divers found an old mine. The terminal will double the port's capacity, it said."
+    )
+    other = (
+        "A late frost destroyed most of the apricot blossom in the valley this spring, and growers "
+        "expect the smallest harvest in thirty years, the regional farmers' union said on Friday."
+    )
+    lines = [
+        {"id": "original", "text": story},
+        {"id": "unrelated", "text": other},
+        {"id": "copy", "text": story},
+        {"id": "edited", "text": story.replace("two months", "ten weeks")},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    result = CliRunner().invoke(main, ["process", str(source), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    records = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert records["original"].get("duplicate_of") is None
+    assert records["unrelated"].get("duplicate_of") is None
+    assert (records["copy"]["duplicate_of"], records["copy"]["duplicate_kind"]) == ("original", "exact")
+    assert (records["edited"]["duplicate_of"], records["edited"]["duplicate_kind"]) == ("original", "near")
+
+
 def test_process_reads_the_sample_folder() -> None:
     result = CliRunner().invoke(main, ["process", str(SAMPLES)])
     assert result.exit_code == 0, result.output

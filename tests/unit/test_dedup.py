@@ -48,3 +48,22 @@ def test_signatures_survive_encoding() -> None:
 
 def test_fingerprint_is_deterministic() -> None:
     assert fingerprint(STORY) == fingerprint(STORY)
+
+
+def test_the_in_memory_index_marks_copies_of_the_first_original_only() -> None:
+    from tasks.dedup import DuplicateIndex
+
+    index = DuplicateIndex()
+    edited = STORY.replace("two months later", "ten weeks later").replace("about 400", "some 450")
+    assert index.check_and_add("story", STORY) is None
+    assert index.check_and_add("other", OTHER) is None
+    exact = index.check_and_add("reformatted", STORY.upper())
+    assert exact is not None and (exact.kind, exact.original_id, exact.similarity) == ("exact", "story", 1.0)
+    near = index.check_and_add("edited", edited)
+    assert near is not None and (near.kind, near.original_id) == ("near", "story")
+    assert NEAR_THRESHOLD <= near.similarity < 1.0
+    # The copy was not remembered: a copy of the copy points at the original too.
+    again = index.check_and_add("edited-again", edited + " The port said so.")
+    assert again is not None and again.original_id == "story"
+    # The same id seen again is not its own duplicate.
+    assert index.check_and_add("story", STORY) is None
