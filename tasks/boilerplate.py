@@ -12,6 +12,7 @@ threads are also prose but never sit under the article's own headline.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 # Phrases that, making up (nearly) a whole line, mark it as page furniture rather than article.
@@ -127,7 +128,9 @@ def best_run(lines: Sequence[str], title: str | None = None) -> tuple[int, int] 
 
     def weight(run: tuple[int, int]) -> float:
         prose = sum(_prose_weight(line) for line in lines[run[0] : run[1]])
-        under_headline = any(run[0] - HEADLINE_REACH <= anchor < run[0] for anchor in anchors)
+        # Is there a headline line in the HEADLINE_REACH lines above the run? (anchors are sorted)
+        nearest = bisect_left(anchors, run[0]) - 1
+        under_headline = nearest >= 0 and anchors[nearest] >= run[0] - HEADLINE_REACH
         return prose * HEADLINE_BONUS if under_headline else prose
 
     return max(runs, key=weight)

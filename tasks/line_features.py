@@ -86,11 +86,6 @@ def _own_features(line: str) -> tuple[float, ...]:
     )
 
 
-def _lines_after(index: int, anchors: Sequence[int]) -> float:
-    before = [index - anchor for anchor in anchors if anchor < index]
-    return min(*before, 50) / 50.0 if before else 1.0
-
-
 def line_features(lines: Sequence[str], title: str | None = None) -> list[list[float]]:
     """One feature vector per line, in the order of ``FEATURE_NAMES``."""
     total = len(lines)
@@ -102,6 +97,8 @@ def line_features(lines: Sequence[str], title: str | None = None) -> list[list[f
     headline = headline_of(title) if title else ""
     anchors = [index for index, line in enumerate(lines) if headline and is_headline(line, headline)]
     first_anchor = anchors[0] if anchors else None
+    anchor_set = set(anchors)
+    last_anchor: int | None = None  # the nearest headline line above the current one
     content = [row[4] for row in own]
     log_words = [row[0] for row in own]
     ends = [row[1] for row in own]
@@ -122,9 +119,9 @@ def line_features(lines: Sequence[str], title: str | None = None) -> list[list[f
                 index / total,
                 in_run,
                 distance,
-                float(index in anchors),
+                float(index in anchor_set),
                 float(first_anchor is not None and index > first_anchor),
-                _lines_after(index, anchors),
+                min(index - last_anchor, 50) / 50.0 if last_anchor is not None else 1.0,
                 float(first_anchor is not None and run is not None and first_anchor < index < run[1]),
                 sum(content[low:high]) / window,
                 sum(log_words[low:high]) / window,
@@ -137,4 +134,6 @@ def line_features(lines: Sequence[str], title: str | None = None) -> list[list[f
                 1.0,
             ]
         )
+        if index in anchor_set:
+            last_anchor = index
     return vectors

@@ -109,3 +109,13 @@ def test_text_that_is_all_article_keeps_its_short_lines() -> None:
     # A sub-heading and a one-line quote inside an article are not furniture.
     article = [BODY[0], "Repairs", BODY[1], "“We had no choice,” she said.", BODY[2], BODY[3]]
     assert article_lines(article, TITLE) == article
+
+
+def test_headline_features_count_lines_from_the_nearest_headline_above() -> None:
+    headline = "Old river bridge to close for six weeks"
+    lines = [headline, BODY[0], BODY[1], headline, BODY[2]]
+    vectors = line_features(lines, TITLE)
+    is_headline = [v[FEATURE_NAMES.index("is_headline")] for v in vectors]
+    after = [v[FEATURE_NAMES.index("lines_after_headline")] for v in vectors]
+    assert is_headline == [1.0, 0.0, 0.0, 1.0, 0.0]
+    assert after == [1.0, 1 / 50, 2 / 50, 3 / 50, 1 / 50]
