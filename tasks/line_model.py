@@ -22,6 +22,7 @@ from tasks.line_features import FEATURE_NAMES
 
 MODEL_FILE = "line_model.json"
 LEAF = -1
+CHUNK_LINES = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +100,24 @@ class LineModel:
         """The probability that each line (one feature vector each) is article text."""
         if not vectors:
             return np.zeros(0)
-        dense = self.dense
         # The trainer compares float32 features with its thresholds; so must we.
         rows = np.asarray(vectors, dtype=np.float32)
+        # A chunk of lines at a time: the walk holds a (lines x trees) array, which a page of
+        # 100,000 one-word lines would make hundreds of megabytes.
+        parts = [self._raw(rows[start : start + CHUNK_LINES]) for start in range(0, len(rows), CHUNK_LINES)]
+        probabilities: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.concatenate(parts)))
+        return probabilities
+
+    def _raw(self, rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        dense = self.dense
         trees = np.arange(dense.feature.shape[0])
         node = np.zeros((len(rows), len(trees)), dtype=np.int64)
         for _ in range(dense.depth):
             values = np.take_along_axis(rows, dense.feature[trees, node], axis=1)
             node = 2 * node + 1 + (values > dense.threshold[trees, node])
         leaves = dense.leaf[trees, node - (2**dense.depth - 1)]
-        raw = self.initial + self.learning_rate * leaves.sum(axis=1)
-        probabilities: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-raw))
-        return probabilities
+        raw: npt.NDArray[np.float64] = self.initial + self.learning_rate * leaves.sum(axis=1)
+        return raw
 
     def to_json(self) -> dict[str, Any]:
         """The model as JSON-ready numbers."""
