@@ -139,8 +139,10 @@ def best_run(lines: Sequence[str], title: str | None = None) -> tuple[int, int] 
 def strip_boilerplate(lines: list[str], title: str | None = None) -> list[str]:
     """The article's lines: the best run of content lines, without boilerplate lines."""
     lines = [line for line in lines if line.strip()]
-    run = best_run(lines, title)
-    if run is None:
-        return [line for line in lines if not is_boilerplate_line(line)]
-    start, end = run
+    return run_lines(lines, best_run(lines, title))
+
+
+def run_lines(lines: Sequence[str], run: tuple[int, int] | None) -> list[str]:
+    """The lines of a run without boilerplate lines (with no run, every line but boilerplate)."""
+    start, end = run if run is not None else (0, len(lines))
     return [line for line in lines[start:end] if not is_boilerplate_line(line)]

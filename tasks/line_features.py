@@ -86,14 +86,19 @@ def _own_features(line: str) -> tuple[float, ...]:
     )
 
 
-def line_features(lines: Sequence[str], title: str | None = None) -> list[list[float]]:
-    """One feature vector per line, in the order of ``FEATURE_NAMES``."""
+def line_features(
+    lines: Sequence[str], title: str | None = None, run: tuple[int, int] | None = None
+) -> list[list[float]]:
+    """One feature vector per line, in the order of ``FEATURE_NAMES``.
+
+    ``run`` is the rules' best run of the lines when the caller has it (``best_run``), else it is found.
+    """
     total = len(lines)
     if not total:
         return []
     own = [_own_features(line) for line in lines]
     counts = Counter(line.strip().lower() for line in lines)
-    run = best_run(lines, title)
+    run = run if run is not None else best_run(lines, title)
     headline = headline_of(title) if title else ""
     anchors = [index for index, line in enumerate(lines) if headline and is_headline(line, headline)]
     first_anchor = anchors[0] if anchors else None

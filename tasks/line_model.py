@@ -70,9 +70,7 @@ def dense_trees(trees: tuple[Tree, ...]) -> DenseTrees:
             if tree.feature[node] == LEAF:
                 # A leaf above the bottom: every padded descendant on the bottom level carries its value.
                 below = depth - ((position + 1).bit_length() - 1)
-                first = position
-                for _ in range(below):
-                    first = 2 * first + 1
+                first = (position + 1) * 2**below - 1  # its leftmost descendant on the bottom level
                 leaf[row, first - splits : first - splits + 2**below] = tree.value[node]
                 continue
             feature[row, position] = tree.feature[node]

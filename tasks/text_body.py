@@ -12,7 +12,7 @@ little to be an article (a page unlike anything it was trained on), the rules ch
 
 from __future__ import annotations
 
-from tasks.boilerplate import strip_boilerplate
+from tasks.boilerplate import best_run, run_lines
 from tasks.line_features import line_features
 from tasks.line_model import LineModel, shipped_model
 
@@ -27,11 +27,12 @@ def article_lines(lines: list[str], title: str | None = None, model: LineModel |
     lines = [line for line in lines if line.strip()]
     if not lines:
         return []
-    by_rules = strip_boilerplate(lines, title)
+    run = best_run(lines, title)
+    by_rules = run_lines(lines, run)
     if _words(by_rules) >= RULES_SHARE * _words(lines):
         return by_rules
     model = model or shipped_model()
-    probabilities = model.probabilities(line_features(lines, title))
+    probabilities = model.probabilities(line_features(lines, title, run))
     kept = [line for line, p in zip(lines, probabilities, strict=True) if p >= model.keep_threshold]
     return kept if _words(kept) >= MIN_MODEL_WORDS else by_rules
 
