@@ -56,9 +56,9 @@ def split_dateline(body: str) -> Dateline | None:
         return _agency_dateline(body)
     place = match.group("place").strip().rstrip(",")
     rest = body[match.end() :]
-    # A dateline is followed by the first sentence of the story, which starts with a capital,
-    # a digit or a quote; and its place has at least one word of two or more letters.
-    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“'‘"):
+    # A dateline is followed by the first sentence of the story; and its place has at least one
+    # word of two or more letters.
+    if not _starts_a_sentence(rest):
         return None
     if not re.search(r"[A-Z]{2,}", place):
         return None
@@ -70,11 +70,16 @@ def _agency_dateline(body: str) -> Dateline | None:
     if not match:
         return None
     rest = body[match.end() :]
-    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“'‘"):
+    if not _starts_a_sentence(rest):
         return None
     place = match.group("place")
     place = place.strip().rstrip(",") if place else None
     return Dateline(place=place, agency=match.group("agency"), body=rest)
+
+
+def _starts_a_sentence(text: str) -> bool:
+    """True when text opens like a story's first sentence: a capital, a digit or a quote."""
+    return bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“'‘")
 
 
 def split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:

@@ -42,6 +42,14 @@ class Duplicate:
     original_id: str
     similarity: float
 
+    def fields(self) -> dict[str, str | float]:
+        """The output record's fields that say so."""
+        return {
+            "duplicate_of": self.original_id,
+            "duplicate_kind": self.kind,
+            "duplicate_similarity": self.similarity,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:

@@ -143,13 +143,7 @@ def marked(article: PublishedArticle, duplicate: Duplicate | None) -> PublishedA
     """The article with the duplicate's fields set (unchanged when there is none)."""
     if duplicate is None:
         return article
-    return article.model_copy(
-        update={
-            "duplicate_of": duplicate.original_id,
-            "duplicate_kind": duplicate.kind,
-            "duplicate_similarity": duplicate.similarity,
-        }
-    )
+    return article.model_copy(update=duplicate.fields())
 
 
 def remember_published(

@@ -43,9 +43,7 @@ def process_items(items: Iterable[SourceItem], settings: Settings, jobs: int = 1
         if "error" not in output:
             found = index.check_and_add(str(output["id"]), str(output["text"]))
             if found is not None:
-                output["duplicate_of"] = found.original_id
-                output["duplicate_kind"] = found.kind
-                output["duplicate_similarity"] = found.similarity
+                output.update(found.fields())
         yield output
 
 
