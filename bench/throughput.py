@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import secrets
 import statistics
@@ -40,6 +41,7 @@ import redis
 from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, html_pages, news_texts, worker_env
 from tasks.pipeline import pipeline_chain
 from worker import stages
+from worker.allocator import keep_freed_memory
 from worker.app import create_app
 from worker.localredis import LocalRedis
 from worker.metrics import child_pids, resident_bytes
@@ -105,15 +107,35 @@ def write_jsonl(records: list[dict[str, Any]], path: Path) -> None:
             handle.write(json.dumps(record) + "\n")
 
 
-def measure_limit(texts: list[str]) -> Run:
-    """Raw nlp.pipe of the pipeline the workers load, one process per core."""
+def measure_limit(texts: list[str], allocator_keep_mb: int = 0) -> Run:
+    """Raw nlp.pipe of the pipeline the workers load, one process per core; with
+    ``allocator_keep_mb``, under the allocator settings the workers use (in a child process, so this
+    one keeps glibc's defaults)."""
     nlp = load_pipeline(Settings().spacy_model)
     list(nlp.pipe(texts[:20]))  # warm up
+    name = f"limit: nlp.pipe {'+'.join(nlp.pipe_names)}, {CORES} processes"
+    words = sum(len(t.split()) for t in texts)
+    if not allocator_keep_mb:
+        return Run(name, len(texts), words, _pipe_seconds(nlp, texts))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_limit_child, args=(nlp, texts, allocator_keep_mb, send))
+    child.start()
+    seconds = receive.recv()
+    child.join()
+    return Run(f"{name}, allocator as the workers'", len(texts), words, seconds)
+
+
+def _pipe_seconds(nlp: Any, texts: list[str]) -> float:
     started = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=64, n_process=CORES):
         pass
-    return Run(f"limit: nlp.pipe {'+'.join(nlp.pipe_names)}, {CORES} processes", len(texts),
-               sum(len(t.split()) for t in texts), time.perf_counter() - started)  # fmt: skip
+    return time.perf_counter() - started
+
+
+def _limit_child(nlp: Any, texts: list[str], allocator_keep_mb: int, send: Any) -> None:
+    keep_freed_memory(allocator_keep_mb)  # inherited by the processes nlp.pipe forks
+    send.send(_pipe_seconds(nlp, texts))
 
 
 def measure_in_process(input_path: Path, warmup_path: Path, articles: int, words: int) -> tuple[Run, float]:
@@ -335,6 +357,9 @@ def main() -> None:
         # The three measurements take turns, round after round; each row reports its median round.
         for _ in range(args.rounds):
             rounds.setdefault("limit", []).append(measure_limit(cleaned))
+            rounds.setdefault("limit, allocator", []).append(
+                measure_limit(cleaned, settings.allocator_keep_mb)
+            )
             in_process_run, startup = measure_in_process(
                 work / "texts.jsonl", work / "warmup.jsonl", len(records), words
             )
@@ -347,6 +372,7 @@ def main() -> None:
                 )
                 rounds.setdefault(f"distributed {size}", []).append(run)
         limit, in_process = median_run(rounds["limit"]), median_run(rounds["in-process"])
+        limit_allocator = median_run(rounds["limit, allocator"])
         startup = statistics.median(startups)
         runs = [median_run(rounds[f"distributed {size}"]) for size in sizes]
         distributed = runs[0]
@@ -362,7 +388,8 @@ def main() -> None:
         long_points = measure_long(server, news_texts(data), 100_000, 10_000) if args.long else []
 
     print_report(
-        table=[limit, in_process, *runs, html], limit=limit, in_process=in_process, distributed=distributed,
+        table=[limit, limit_allocator, in_process, *runs, html], limit=limit, limit_allocator=limit_allocator,
+        in_process=in_process, distributed=distributed,
         html=html, half=half, startup=startup, long_points=long_points,
     )  # fmt: skip
 
@@ -371,6 +398,7 @@ def print_report(
     *,
     table: list[Run],
     limit: Run,
+    limit_allocator: Run,
     in_process: Run,
     distributed: Run,
     html: Run,
@@ -384,6 +412,7 @@ def print_report(
         print(run.row())
     print(f"\n(newsflow process start-up: {startup:.1f} s, taken off the in-process time above)")
     print(f"\ndistributed / limit = {distributed.rate / limit.rate:.2f}   "
+          f"distributed / limit, workers' allocator = {distributed.rate / limit_allocator.rate:.2f}   "
           f"distributed / in-process = {distributed.rate / in_process.rate:.2f}")  # fmt: skip
     print("\n| end-to-end latency | p50 | p95 | p99 |\n|---|---|---|---|")
     for name, values in (

@@ -11,6 +11,7 @@ from tasks.dedup import DuplicateIndex
 from tasks.errors import PermanentError
 from tasks.models import CleanedArticle
 from worker import stages
+from worker.allocator import keep_freed_memory
 from worker.settings import Settings
 from worker.sources.files import SourceItem
 
@@ -48,6 +49,7 @@ def process_items(items: Iterable[SourceItem], settings: Settings, jobs: int = 1
 
 
 def _process_in_order(items: Iterable[SourceItem], settings: Settings, jobs: int) -> Iterator[dict[str, Any]]:
+    keep_freed_memory(settings.allocator_keep_mb)  # before forking: the pool processes inherit it
     iterator = iter(items)
     batches = iter(lambda: list(islice(iterator, settings.nlp_batch_size)), [])
     if jobs <= 1:

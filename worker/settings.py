@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     max_memory_per_child_kb: int = Field(
         800_000, ge=0, description="Recycle a pool process above this RSS (0: never)."
     )
+    allocator_keep_mb: int = Field(
+        256,
+        ge=0,
+        le=2047,
+        description="Freed memory a pool process keeps for the next batch (glibc only; 0: glibc's defaults).",
+    )
 
     # Producers: polite fetching, dedup at the door, backpressure (see the README's "Producers").
     user_agent: str = Field(

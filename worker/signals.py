@@ -41,9 +41,11 @@ def _setup_logging(**_: Any) -> None:
 def _init_pool_process(**_: Any) -> None:
     """Load the model and connect to Redis once per pool process, before its first task."""
     from tasks.language import detect_language
+    from worker.allocator import keep_freed_memory
     from worker.nlp import model_info
 
     settings = get_settings()
+    keep_freed_memory(settings.allocator_keep_mb)
     info = model_info(settings)
     # The language model loads on first use: load it now, not inside the first article's time.
     detect_language("The language model is loaded once per process, before the first article.")
