@@ -68,23 +68,28 @@ def rank_keyphrases(
         chosen.append((score, phrase))
         if len(chosen) == limit:
             break
+    surfaces = _surfaces([phrase for _, phrase in chosen], runs, name_phrases)
     return [
-        Keyphrase(text=_surface(phrase, runs, name_phrases), score=round(score, 4))
-        for score, phrase in chosen
+        Keyphrase(text=surface, score=round(score, 4))
+        for (score, _), surface in zip(chosen, surfaces, strict=True)
     ]
 
 
-def _surface(phrase: Phrase, runs: list[Run], name_phrases: dict[Phrase, str]) -> str:
-    """How the text most often writes a phrase (a name: its best name)."""
-    if phrase in name_phrases:
-        return name_phrases[phrase]
-    forms: Counter[str] = Counter()
-    size = len(phrase)
+def _surfaces(phrases: list[Phrase], runs: list[Run], name_phrases: dict[Phrase, str]) -> list[str]:
+    """How the text most often writes each phrase (a name: its best name), in one pass over the runs."""
+    wanted = {phrase for phrase in phrases if phrase not in name_phrases}
+    sizes = {len(phrase) for phrase in wanted}
+    forms: dict[Phrase, Counter[str]] = {phrase: Counter() for phrase in wanted}
     for words, normed in runs:
-        for i in range(len(normed) - size + 1):
-            if normed[i : i + size] == phrase:
-                forms[" ".join(words[i : i + size])] += 1
-    return forms.most_common(1)[0][0]
+        for size in sizes:
+            for i in range(len(normed) - size + 1):
+                stretch = normed[i : i + size]
+                if stretch in wanted:
+                    forms[stretch][" ".join(words[i : i + size])] += 1
+    return [
+        name_phrases[phrase] if phrase in name_phrases else forms[phrase].most_common(1)[0][0]
+        for phrase in phrases
+    ]
 
 
 def _runs(text: str, tokens: Sequence[Token], names: list[NameSpan]) -> tuple[list[Run], dict[Phrase, str]]:
@@ -171,15 +176,15 @@ def _position_rank(sequence: list[str]) -> dict[str, float]:
     ids: dict[str, int] = {}
     positions = np.array([ids.setdefault(word, len(ids)) for word in sequence], dtype=np.int64)
     size = len(ids)
-    bias = np.zeros(size)
-    np.add.at(bias, positions, 1.0 / np.arange(1, len(positions) + 1))
-    bias /= bias.sum()
-    links = np.zeros((size, size))
+    weights = 1.0 / np.arange(1, len(positions) + 1)
+    bias = np.bincount(positions, weights=weights, minlength=size).astype(float)
+    bias = bias / bias.sum()
+    pairs = []
     for gap in range(1, WINDOW):
         source, target = positions[:-gap], positions[gap:]
         keep = source != target
-        np.add.at(links, (source[keep], target[keep]), 1.0)
-        np.add.at(links, (target[keep], source[keep]), 1.0)
+        pairs += [source[keep] * size + target[keep], target[keep] * size + source[keep]]
+    links = np.bincount(np.concatenate(pairs), minlength=size * size).astype(float).reshape(size, size)
     out = links.sum(axis=1, keepdims=True)
     transition = np.divide(links, out, out=np.zeros_like(links), where=out > 0)
     rank = bias.copy()
