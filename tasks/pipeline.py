@@ -186,19 +186,23 @@ def publish(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
     """Publish summarised articles to the results stream, once per article id.
 
     The batch costs three round trips: duplicate lookups, the publishing scripts (each article
-    atomically appended and marked), and remembering the fingerprints of what was published.
+    atomically appended and marked), and remembering the fingerprints of what was published; all
+    three under the publishing lock (two more round trips), so two copies of a story published
+    at the same moment by two workers cannot both pass as originals.
     """
     settings, client = get_settings(), shared_client()
     articles = self.each(
         articles_of(payload), lambda item: stages.finalise(SummarisedArticle.model_validate(item))
     )
-    marked = duplicates.mark_many(client, settings, articles)
-    outcomes = stream.publish_many(
-        client, settings, [(article.id, article.model_dump_json()) for article, _ in marked]
-    )
-    # Only originals are remembered, so that every later copy points at the first one published.
-    originals = [(a.id, p) for a, p in marked if p is not None and a.duplicate_of is None]
-    duplicates.remember_many(client, settings, originals)
+    prints = duplicates.fingerprints(settings, articles)  # the CPU work, before taking the lock
+    with duplicates.publishing_lock(client, settings):
+        marked = duplicates.mark_many(client, settings, articles, prints)
+        outcomes = stream.publish_many(
+            client, settings, [(article.id, article.model_dump_json()) for article, _ in marked]
+        )
+        # Only originals are remembered, so that every later copy points at the first one published.
+        originals = [(a.id, p) for a, p in marked if p is not None and a.duplicate_of is None]
+        duplicates.remember_many(client, settings, originals)
     return [
         {
             "id": article.id,

@@ -46,7 +46,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_on_failure_or_timeout": True,
         "worker_prefetch_multiplier": 1,
         "task_time_limit": settings.task_time_limit_seconds,
-        "task_soft_time_limit": max(1, settings.task_time_limit_seconds - 10),
+        "task_soft_time_limit": settings.soft_time_limit_seconds,
         "task_default_queue": settings.queue("clean"),
         "task_routes": {f"newsflow.{stage}": {"queue": settings.queue(stage)} for stage in STAGES},
         "task_create_missing_queues": True,

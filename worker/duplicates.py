@@ -1,22 +1,33 @@
 """Duplicate detection shared by every worker: fingerprints of published articles, kept in Redis.
 
-Keys (all under the deployment's prefix, all expiring after ``duplicate_window_seconds``):
+Keys (all under the deployment's prefix; the first three expire after ``duplicate_window_seconds``):
 
 - ``<prefix>:dup:exact:<sha256>``       string: the id of the first article with that normalised text
 - ``<prefix>:dup:band:<n>:<hash>``      set: ids of articles whose signature has that LSH band
 - ``<prefix>:dup:sig:<id>``             string: the article's MinHash signature (hex)
+- ``<prefix>:dup:lock``                 the publishing lock (below; expires 10 s after it is taken)
 
 ``find_duplicate`` only reads; ``remember`` writes, and the publish task calls it only after the
 article is on the results stream, so an article that never got published (a crash, a dead letter)
-is never taken for the original of a later one. Two near-identical articles published at the same
-instant by two workers can both pass as originals: the check and the remembering are two steps.
+is never taken for the original of a later one. The check, the publishing and the remembering are
+three steps, so the publish task runs them under ``publishing_lock``: without it two copies of a
+story published at the same moment by two pool processes both passed as originals (a wire story
+carried by several sites arrives that way). The lock is held for three round trips per batch and
+expires on its own if its holder dies; a task waits for it a bounded time (within its soft time
+limit) and otherwise retries.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import redis
+from redis.exceptions import LockError, LockNotOwnedError
 
 from tasks.dedup import BANDS, Duplicate, Fingerprint, decode_signature, fingerprint, most_similar
+from tasks.errors import TransientError
 from tasks.models import PublishedArticle
 from worker.settings import Settings
 
@@ -24,15 +35,53 @@ __all__ = [
     "Duplicate",
     "find_duplicate",
     "find_duplicates",
+    "fingerprints",
     "mark",
     "mark_many",
     "marked",
+    "publishing_lock",
     "remember",
     "remember_many",
     "remember_published",
 ]
 
+log = logging.getLogger(__name__)
+
 MAX_CANDIDATES = 200
+# The lock frees itself this long after its holder died; a live holder needs milliseconds.
+LOCK_EXPIRY_SECONDS = 10.0
+# How long a publish task waits for the lock before it retries (with backoff) instead; never more
+# than a quarter of the stage's soft time limit, so a wait never runs into the time limits (a task
+# killed by the hard limit is acknowledged).
+LOCK_WAIT_SECONDS = 5.0
+
+
+@contextmanager
+def publishing_lock(client: redis.Redis, settings: Settings) -> Iterator[None]:
+    """Hold the deployment's publishing lock (when duplicate detection is on), so that no other
+    worker checks, publishes and remembers in between: a copy published after its original is
+    always checked after the original was remembered."""
+    if not settings.duplicate_detection:
+        yield
+        return
+    wait = min(LOCK_WAIT_SECONDS, settings.soft_time_limit_seconds / 4)
+    lock = client.lock(
+        settings.key("dup", "lock"), timeout=LOCK_EXPIRY_SECONDS, blocking_timeout=wait, thread_local=False
+    )
+    try:
+        acquired = lock.acquire()
+    except LockError as exc:
+        raise TransientError(f"publishing lock: {exc}") from exc
+    if not acquired:
+        raise TransientError(f"publishing lock still held by another worker after {wait:.1f} s")
+    try:
+        yield
+    finally:
+        try:
+            lock.release()
+        except LockNotOwnedError:
+            # Held past its expiry (a stall of many seconds): another worker may have gone ahead.
+            log.warning("publishing lock expired before it was released")
 
 
 def _exact_key(settings: Settings, fingerprint: Fingerprint) -> str:
@@ -125,13 +174,26 @@ def mark(
     return mark_many(client, settings, [article])[0]
 
 
+def fingerprints(settings: Settings, articles: list[PublishedArticle]) -> list[Fingerprint] | None:
+    """The articles' fingerprints, or None when duplicate detection is off."""
+    return [fingerprint(article.text) for article in articles] if settings.duplicate_detection else None
+
+
 def mark_many(
-    client: redis.Redis, settings: Settings, articles: list[PublishedArticle]
+    client: redis.Redis,
+    settings: Settings,
+    articles: list[PublishedArticle],
+    article_prints: list[Fingerprint] | None = None,
 ) -> list[tuple[PublishedArticle, Fingerprint | None]]:
-    """``mark`` for a batch, in two round trips."""
+    """``mark`` for a batch, in two round trips (``article_prints``: their ``fingerprints``, if
+    computed already, e.g. outside the publishing lock)."""
     if not settings.duplicate_detection:
         return [(article, None) for article in articles]
-    prints = [(article.id, fingerprint(article.text)) for article in articles]
+    if article_prints is None:
+        article_prints = [fingerprint(article.text) for article in articles]
+    prints = [
+        (article.id, article_print) for article, article_print in zip(articles, article_prints, strict=True)
+    ]
     found = find_duplicates(client, settings, prints)
     return [
         (marked(article, duplicate), article_print)

@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property
+    def soft_time_limit_seconds(self) -> int:
+        """When a stage is told to stop (SoftTimeLimitExceeded), ahead of the hard time limit."""
+        return max(1, self.task_time_limit_seconds - 10)
+
+    @property
     def results_stream(self) -> str:
         """The Redis Stream results are published to."""
         return self.results_stream_name or f"{self.key_prefix}:results"

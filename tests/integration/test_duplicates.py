@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tasks.dedup import fingerprint
+from tasks.errors import TransientError
 from tasks.models import PublishedArticle
-from tests.conftest import RunningWorker, wait_until
+from tests.conftest import RunningWorker, dedicated_worker, wait_until
 from tests.integration.test_pipeline import published, settings_of
 from worker import duplicates
 from worker.app import create_app
+from worker.localredis import LocalRedis
 from worker.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem
@@ -100,3 +105,66 @@ def test_an_article_counts_as_seen_only_once_it_is_remembered_after_publishing(
     keys = list(client.scan_iter(match=f"{settings.key_prefix}:dup:*", count=1000))
     assert len(keys) == 1 + len(print_.bands()) + 1
     assert all(0 < client.ttl(key) <= settings.duplicate_window_seconds for key in keys)
+
+
+def story(words: list[str]) -> str:
+    """A made-up story in which every four-word stretch holds one of ``words`` (so two stories
+    with different words share no shingle)."""
+    sentences = [
+        f"The council of {words[i]} voted on Monday to extend the {words[i + 1]} tram line, "
+        f"the mayor {words[i + 2]} said."
+        for i in range(0, len(words) - 2, 3)
+    ]
+    return "LISBON – " + " ".join(sentences)
+
+
+def test_copies_published_at_the_same_moment_by_two_pool_processes_have_one_original(
+    redis_server: LocalRedis, tmp_path: Path
+) -> None:
+    # One article per chain on two pool processes: the two copies of a story go through the stages
+    # side by side and reach the publish stage at nearly the same moment.
+    with dedicated_worker(redis_server.url, tmp_path, 2) as worker:
+        settings = settings_of(worker).model_copy(update={"article_batch_size": 1})
+        groups = {
+            f"race-{g}-{secrets.token_hex(3)}": story([f"Zq{secrets.token_hex(3)}" for _ in range(24)])
+            for g in range(24)
+        }
+        app = create_app(settings)
+        for number, (group, text) in enumerate(groups.items(), start=1):
+            # The two copies alone in flight: each pool process takes one, and they go through the
+            # same work at the same pace.
+            copies = [SourceItem(copy, {"id": f"{group}-{copy}", "text": text}) for copy in ("a", "b")]
+            enqueue_items(copies, settings, worker.client, app)
+            wait_until(
+                lambda number=number: worker.client.xlen(settings.results_stream) == 2 * number,  # type: ignore[misc]
+                60,
+                f"both copies of {group} published",
+            )
+        results = {
+            record["id"]: record
+            for _, fields in worker.client.xrange(settings.results_stream)
+            for record in [json.loads(fields["data"])]
+        }
+        for group in groups:
+            marks = sorted((results[f"{group}-{copy}"]["duplicate_of"] or "") for copy in ("a", "b"))
+            # One copy is the original, the other points at it.
+            assert marks[0] == "" and marks[1] in {f"{group}-a", f"{group}-b"}, (group, marks)
+
+
+def test_a_publish_task_waits_for_the_lock_a_bounded_time_then_retries(running_worker: RunningWorker) -> None:
+    # Time limit 12 s: soft limit 2 s, so a publish task waits at most 0.5 s for the lock.
+    settings = Settings(
+        redis_url=running_worker.env["NEWSFLOW_REDIS_URL"],
+        key_prefix=f"duptest-{secrets.token_hex(3)}",
+        task_time_limit_seconds=12,
+    )
+    client = running_worker.client
+    client.set(settings.key("dup", "lock"), "a worker that died holding it", px=5_000)
+    started = time.monotonic()
+    with pytest.raises(TransientError, match="publishing lock"), duplicates.publishing_lock(client, settings):
+        pytest.fail("entered while another holder has the lock")
+    assert time.monotonic() - started < settings.soft_time_limit_seconds
+    client.delete(settings.key("dup", "lock"))
+    with duplicates.publishing_lock(client, settings):
+        assert client.get(settings.key("dup", "lock"))  # held now
+    assert client.get(settings.key("dup", "lock")) is None  # and given back
