@@ -194,7 +194,8 @@ def publish(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
     articles = self.each(
         articles_of(payload), lambda item: stages.finalise(SummarisedArticle.model_validate(item))
     )
-    prints = duplicates.fingerprints(settings, articles)  # the CPU work, before taking the lock
+    # The CPU work, before taking the lock.
+    prints = duplicates.fingerprints(articles) if settings.duplicate_detection else None
     with duplicates.publishing_lock(client, settings):
         marked = duplicates.mark_many(client, settings, articles, prints)
         outcomes = stream.publish_many(

@@ -174,9 +174,9 @@ def mark(
     return mark_many(client, settings, [article])[0]
 
 
-def fingerprints(settings: Settings, articles: list[PublishedArticle]) -> list[Fingerprint] | None:
-    """The articles' fingerprints, or None when duplicate detection is off."""
-    return [fingerprint(article.text) for article in articles] if settings.duplicate_detection else None
+def fingerprints(articles: list[PublishedArticle]) -> list[Fingerprint]:
+    """The articles' fingerprints."""
+    return [fingerprint(article.text) for article in articles]
 
 
 def mark_many(
@@ -190,7 +190,7 @@ def mark_many(
     if not settings.duplicate_detection:
         return [(article, None) for article in articles]
     if article_prints is None:
-        article_prints = [fingerprint(article.text) for article in articles]
+        article_prints = fingerprints(articles)
     prints = [
         (article.id, article_print) for article, article_print in zip(articles, article_prints, strict=True)
     ]
