@@ -17,6 +17,7 @@ of the summarise stage alone.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -27,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 from learned_scorer import make_example, out_of_fold_summaries
-from rouge_stats import bootstrap_difference, score_all
+from rouge_stats import bootstrap_difference, rouge_f1, score_all
 from summary_baselines import SumyRanker, lead, newspaper_style
 
+from tasks.caption_seams import split_caption_seams
 from tasks.errors import PermanentError
 from tasks.extract import fix_sentences
 from tasks.models import ExtractedArticle, Span
@@ -43,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / ".." / "shared" / "data"
 DATASETS = (("cnndm", "CNN/DailyMail", (3,)), ("xsum", "XSum", (1, 3)))
 TIMING_REPEATS = 5
+ORACLE_POOL = 5
 Picker = Callable[[list[str], int], list[int]]
 
 
@@ -122,6 +125,13 @@ def report_dataset(
             ]
             learned = out_of_fold_summaries(examples, budget, args.folds, args.seed)
             _row(f"learned scorer, {args.folds}-fold out-of-fold", budget, references, learned)
+            _row(
+                f"oracle: best {budget} of our first {ORACLE_POOL} worthy sentences, chosen by the "
+                "reference (a bound, not a system)",
+                budget,
+                references,
+                oracle_summaries(articles, references, budget),
+            )
         differences.append((budget, ours_scores, lead_clean, lead_raw))
     for system in rows[0]["peer_summaries"]:
         _row(f"published: {system}", 0, references, [row["peer_summaries"][system] for row in rows])
@@ -263,6 +273,30 @@ def _filtered_lead(sentences: list[list[str] | None], budget: int) -> list[str]:
             continue
         worthy = [s for s in article if is_summary_worthy(s)] if len(article) > 2 else article
         summaries.append(" ".join(worthy[:budget] or article[:budget]))
+    return summaries
+
+
+def oracle_summaries(
+    articles: list[ExtractedArticle | None], references: list[str], budget: int
+) -> list[str]:
+    """Per article, the best ROUGE-2 choice of ``budget`` sentences among our first worthy ones.
+
+    Uses the reference, so it is no summariser: it shows how much a better choice among the
+    sentences ours already considers could gain, i.e. the room a sentence scorer would have.
+    """
+    summaries = []
+    for article, reference in zip(articles, references, strict=True):
+        if article is None:
+            summaries.append("")
+            continue
+        ours = summarise_article(article, SummaryOptions(max_sentences=budget)).summary
+        spans = split_caption_seams(article.text, [(s.start, s.end) for s in article.sentences])
+        pool = [article.text[a:b] for a, b in spans if is_summary_worthy(article.text[a:b])][:ORACLE_POOL]
+        if len(article.sentences) <= 2 or len(pool) <= budget:
+            summaries.append(ours)
+            continue
+        choices = (" ".join(choice) for choice in itertools.combinations(pool, budget))
+        summaries.append(max(choices, key=lambda summary: rouge_f1(reference, summary)[1]))
     return summaries
 
 
