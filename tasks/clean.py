@@ -2,8 +2,9 @@
 
 HTML goes through ``tasks.html_extract`` (readability-lxml's paragraphs confirmed by trafilatura,
 metadata from trafilatura); text that a scraper flattened keeps its article lines and loses its
-page furniture (``tasks.boilerplate``). Both paths then repair Unicode (ftfy), normalise white
-space to paragraphs separated by blank lines, split off the dateline and byline, and detect the
+page furniture (``tasks.text_body``), unless the record says it is the body alone (``body_only``),
+which keeps every line. Every path then repairs Unicode (ftfy), normalises white
+space to paragraphs separated by blank lines, splits off the dateline and byline, and detects the
 language of what is left (``tasks.language``). Lone surrogates and control characters are
 scrubbed first, so no input makes the stage crash: it returns an article or raises a
 ``PermanentError`` that says why.
@@ -65,6 +66,8 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         site_name = extraction.site_name
         declared_language = declared_language or extraction.language
         title, byline, paragraphs = split_head(title, paragraphs)
+    elif record.body_only:
+        title, byline, paragraphs = body_lines(raw, title)
     else:
         title, byline, paragraphs = flattened_page_lines(raw, title)
         paragraphs = article_lines(paragraphs, title)
@@ -122,6 +125,15 @@ def flattened_page_lines(raw: str, title: str | None) -> tuple[str | None, str |
         title = title or paragraphs[0]
         paragraphs = paragraphs[1:]
     return split_head(title, paragraphs)
+
+
+def body_lines(raw: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
+    """Text that is the article body alone, as repaired lines: every line kept, the byline split off.
+
+    Only a first line that repeats the given title goes; no line is judged as page furniture.
+    """
+    paragraphs = [unglue_sentences(p) for p in split_paragraphs(repair_text(raw))]
+    return split_head(title, [p for p in paragraphs if p])
 
 
 def choose_language(text: str, declared: str | None) -> str | None:

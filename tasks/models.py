@@ -32,6 +32,9 @@ class ArticleRecord(BaseModel):
     language: str | None = None
     author: str | None = None
     enqueued_at: str | None = None
+    # The producer vouches that ``text`` is the article body alone (no menus, share bars or
+    # footers): the clean stage keeps every line instead of looking for the article in it.
+    body_only: bool = False
 
     @field_validator("id")
     @classmethod

@@ -17,6 +17,11 @@ from worker.cli_common import cli_client, cli_settings, one_line_errors
 from worker.cli_dlq import dlq
 from worker.settings import STAGES, Settings
 
+BODY_ONLY_HELP = (
+    "The files' texts are article bodies alone (no menus, share bars, footers): keep every line "
+    "instead of looking for the article in them. A record's own body_only field wins."
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newsflow")
@@ -96,12 +101,13 @@ def _fresh_metrics_dir() -> Path:
     return path
 
 
-def _items(sources: tuple[str, ...], settings: Settings) -> Iterator[Any]:
-    from worker.sources.files import SourceError, iter_source
+def _items(sources: tuple[str, ...], settings: Settings, body_only: bool = False) -> Iterator[Any]:
+    from worker.sources.files import SourceError, iter_source, marked_body_only
 
     for source in sources:
         try:
-            yield from iter_source(source, settings.max_input_bytes)
+            items = iter_source(source, settings.max_input_bytes)
+            yield from marked_body_only(items) if body_only else items
         except SourceError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -126,6 +132,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option(
     "--urls", "url_lists", multiple=True, metavar="FILE", help="A file of article URLs, one per line."
 )
+@click.option("--body-only", is_flag=True, help=BODY_ONLY_HELP)
 @click.option(
     "--every",
     callback=_duration,
@@ -133,11 +140,13 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     help="Keep polling the feeds this often (e.g. 5m), until SIGTERM or Ctrl-C.",
 )
 @one_line_errors
-def enqueue(
+def enqueue(  # click passes every option by name
+    *,
     sources: tuple[str, ...],
     feeds: tuple[str, ...],
     feed_lists: tuple[str, ...],
     url_lists: tuple[str, ...],
+    body_only: bool,
     every: float | None,
 ) -> None:
     """Queue articles from JSONL files, folders of .txt/.html files, - (stdin), article URLs and feeds."""
@@ -152,7 +161,7 @@ def enqueue(
         raise click.UsageError("--every polls feeds: give --feed URL or --feeds FILE with it")
     settings = cli_settings()
     client = cli_client(settings)
-    request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every)
+    request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every, body_only)
     try:
         run_enqueue(request, settings, client, click.echo, Console(stderr=True))
     except SourceError as exc:
@@ -177,8 +186,9 @@ def enqueue(
     show_default=True,
     help="Processes to run the stages in (0: one per CPU); output stays in input order.",
 )
+@click.option("--body-only", is_flag=True, help=BODY_ONLY_HELP)
 @one_line_errors
-def process(sources: tuple[str, ...], output: str | None, jobs: int) -> None:
+def process(sources: tuple[str, ...], output: str | None, jobs: int, body_only: bool) -> None:
     """Run every stage here, without Redis, and write one JSON line per input record."""
     from worker.inprocess import process_items
 
@@ -186,7 +196,8 @@ def process(sources: tuple[str, ...], output: str | None, jobs: int) -> None:
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     done = failed = 0
     try:
-        for record in process_items(_items(sources, settings), settings, jobs or (os.cpu_count() or 1)):
+        items = _items(sources, settings, body_only)
+        for record in process_items(items, settings, jobs or (os.cpu_count() or 1)):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if "error" in record:
                 failed += 1

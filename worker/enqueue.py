@@ -26,7 +26,7 @@ from worker.progress import progress_bar
 from worker.sender import producer_app
 from worker.settings import Settings
 from worker.sources.fetch import Fetcher
-from worker.sources.files import SourceItem, iter_source
+from worker.sources.files import SourceItem, iter_source, marked_body_only
 from worker.sources.urls import ListedURL, read_url_list
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", re.IGNORECASE)
@@ -53,6 +53,7 @@ class EnqueueRequest:
     feeds: tuple[str, ...] = ()
     feed_lists: tuple[str, ...] = ()
     every: float | None = None
+    body_only: bool = False  # the file sources' texts are article bodies alone
 
 
 def run_enqueue(
@@ -87,6 +88,8 @@ class _Run:
         if request.sources:
             with progress_bar(self.console, "enqueue") as progress:
                 items = _file_items(request.sources, self.settings)
+                if request.body_only:
+                    items = marked_body_only(items)
                 report = enqueue_items(
                     items, self.settings, self.client, self.app, notify=self.notify, progress=progress
                 )

@@ -71,6 +71,33 @@ def test_an_enqueued_article_is_published_with_every_field(running_worker: Runni
         assert result["text"][sentence["start"] : sentence["end"]] == sentence["text"]
 
 
+def test_body_only_travels_from_the_producer_to_the_clean_stage(running_worker: RunningWorker) -> None:
+    # The flag must survive the producer's validation, the queue's JSON and the worker's parse:
+    # the same text is published whole with it, and without its list lines otherwise.
+    settings = settings_of(running_worker)
+    body = (
+        "The bakers of the old quarter still make their custard tarts the way their grandparents "
+        "did, with butter folded by hand and an oven hotter than most homes allow.\n"
+        "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
+        "it, and it has not changed in the forty years the family has run the shop.\n"
+        "Ingredients\n250 g flour\n2 eggs\n1 lemon\n"
+    )
+    tag = secrets.token_hex(4)
+    records = [
+        {"id": f"it-body-{tag}", "text": body, "body_only": True},
+        {"id": f"it-page-{tag}", "text": body},
+    ]
+    items = [SourceItem("test", record) for record in records]
+    report = enqueue_items(items, settings, running_worker.client, create_app(settings))
+    assert report.queued == 2
+    for record in records:
+        wait_until(lambda r=record: published(running_worker, settings, r["id"]), 60, "the articles")
+    whole, looked_for = (published(running_worker, settings, r["id"]) for r in records)
+    assert whole is not None and looked_for is not None
+    assert whole["text"].split("\n\n")[-4:] == ["Ingredients", "250 g flour", "2 eggs", "1 lemon"]
+    assert "250 g flour" not in looked_for["text"]
+
+
 def test_the_same_article_queued_twice_is_published_once(running_worker: RunningWorker) -> None:
     settings = settings_of(running_worker)
     record = article("twice")

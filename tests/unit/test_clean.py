@@ -81,3 +81,45 @@ def test_clean_article_unglues_sentences_run_together() -> None:
         cleaned.text
         == "The lab opened in May. Dr Venter said it would hire forty people. It is the first one here."
     )
+
+
+# An article body as a CMS would export it: prose, then a recipe's short lines that read like
+# page furniture to the text path (short, no final punctuation, a list at the end).
+RECIPE_BODY = "\n".join(
+    [
+        "By Ana Ferreira",
+        "LISBON – The bakers of the old quarter still make their custard tarts the way their "
+        "grandparents did, with butter folded by hand and an oven hotter than most homes allow.",
+        "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
+        "it, and it has not changed in the forty years the family has run the shop.",
+        "Ingredients",
+        "250 g flour",
+        "2 eggs",
+        "1 lemon",
+        "Bake for 15 minutes",
+    ]
+)
+
+
+def test_body_only_text_keeps_every_line_the_text_path_would_drop() -> None:
+    looked_for = clean_article(parse_record({"text": RECIPE_BODY}))
+    dropped = [line for line in ("Ingredients", "250 g flour", "2 eggs") if line not in looked_for.text]
+    assert dropped  # without the flag the short lines read like furniture
+
+    kept = clean_article(parse_record({"text": RECIPE_BODY, "body_only": True}))
+    for line in ("Ingredients", "250 g flour", "2 eggs", "1 lemon", "Bake for 15 minutes"):
+        assert line in kept.text.split("\n\n")
+    # Normalising still happens: the byline and the dateline come off the top.
+    assert kept.byline == "By Ana Ferreira"
+    assert kept.author == "Ana Ferreira"
+    assert kept.dateline == "LISBON"
+    assert kept.text.startswith("The bakers of the old quarter")
+
+
+def test_body_only_drops_only_a_first_line_that_repeats_the_title() -> None:
+    body = "Custard tarts of Lisbon\n" + RECIPE_BODY.split("\n", 1)[1]
+    kept = clean_article(parse_record({"text": body, "title": "Custard tarts of Lisbon", "body_only": True}))
+    assert not kept.text.startswith("Custard tarts")
+    untitled = clean_article(parse_record({"text": "Short first line\n" + body, "body_only": True}))
+    assert untitled.text.startswith("Short first line")
+    assert untitled.title is None

@@ -7,7 +7,7 @@ import pytest
 
 from tasks.errors import UndecodableInput
 from worker.sources.decode import decode_bytes
-from worker.sources.files import SourceError, iter_source
+from worker.sources.files import SourceError, SourceItem, iter_source, marked_body_only
 
 
 def test_jsonl_lines_become_records_and_bad_lines_are_reported(tmp_path: Path) -> None:
@@ -67,3 +67,16 @@ def test_decode_bytes_honours_a_declared_charset() -> None:
 def test_decode_bytes_refuses_binary() -> None:
     with pytest.raises(UndecodableInput):
         decode_bytes(b"\x00\x01\x02\x03" * 100)
+
+
+def test_marked_body_only_marks_records_but_not_errors_or_records_that_decide_for_themselves() -> None:
+    items = [
+        SourceItem("a.txt", record={"text": "body"}),
+        SourceItem("b.jsonl:1", record={"text": "page", "body_only": False}),
+        SourceItem("c.bin", error="UndecodableInput: binary"),
+    ]
+    marked = list(marked_body_only(items))
+    assert marked[0].record == {"text": "body", "body_only": True}
+    assert marked[1].record == {"text": "page", "body_only": False}
+    assert marked[2] == items[2]
+    assert items[0].record == {"text": "body"}  # the input items are left as they were

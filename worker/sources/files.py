@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +28,18 @@ class SourceItem:
     origin: str
     record: Any = None
     error: str | None = None
+
+
+def marked_body_only(items: Iterable[SourceItem]) -> Iterator[SourceItem]:
+    """The items with every record marked ``body_only`` (the operator vouches the texts are bodies).
+
+    A record that says ``body_only`` itself keeps its own value.
+    """
+    for item in items:
+        if isinstance(item.record, dict) and "body_only" not in item.record:
+            yield SourceItem(item.origin, record={**item.record, "body_only": True})
+        else:
+            yield item
 
 
 def iter_source(source: str, max_bytes: int) -> Iterator[SourceItem]:
