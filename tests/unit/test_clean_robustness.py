@@ -60,9 +60,9 @@ html_fragments = st.recursive(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400))
-def test_clean_article_never_crashes_on_arbitrary_text(text: str) -> None:
-    clean_or_reason(ArticleRecord(id="t", text=text))
+@given(st.text(max_size=400), st.booleans())
+def test_clean_article_never_crashes_on_arbitrary_text(text: str, body_only: bool) -> None:
+    clean_or_reason(ArticleRecord(id="t", text=text, body_only=body_only))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
