@@ -159,6 +159,8 @@ def enqueue(  # click passes every option by name
         raise click.UsageError("nothing to enqueue: give files, --urls FILE, --feed URL or --feeds FILE")
     if every is not None and not (feeds or feed_lists):
         raise click.UsageError("--every polls feeds: give --feed URL or --feeds FILE with it")
+    if body_only and not sources:
+        raise click.UsageError("--body-only marks the texts of files: give JSONL files, folders or - with it")
     settings = cli_settings()
     client = cli_client(settings)
     request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every, body_only)

@@ -93,6 +93,7 @@ def test_feeds_polled_every_interval_cost_one_conditional_request_each_until_sig
     [
         ((), 2, "nothing to enqueue"),
         (("--every", "5m", "x.jsonl"), 2, "--every polls feeds"),
+        (("--body-only", "--feed", "http://127.0.0.1:1/f"), 2, "--body-only marks the texts of files"),
         (("--feed", "http://127.0.0.1:1/f", "--every", "soon"), 2, "is not a duration"),
         (("--urls", "no-such-list.txt"), 1, "no-such-list.txt: no such file"),
     ],
