@@ -37,6 +37,17 @@ SEED_BOILERPLATE = (
     "Don't have account. Register",
     "Lost Password",
 )
+# An article body as a CMS would export it (written for these tests): two paragraphs of prose,
+# then a recipe's short lines, which the text path takes for page furniture.
+RECIPE_PROSE = (
+    "The bakers of the old quarter still make their custard tarts the way their grandparents "
+    "did, with butter folded by hand and an oven hotter than most homes allow.",
+    "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
+    "it, and it has not changed in the forty years the family has run the shop.",
+)
+RECIPE_LIST = ("Ingredients", "250 g flour", "2 eggs", "1 lemon")
+RECIPE_BODY = "\n".join((*RECIPE_PROSE, *RECIPE_LIST)) + "\n"
+
 SEED_PEOPLE_AND_PLACES = (
     "Susan Rice",
     "Raheel Sharif",

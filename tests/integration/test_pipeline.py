@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tasks.pipeline import pipeline_chain
-from tests.conftest import RunningWorker, wait_until
+from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, RunningWorker, wait_until
 from worker import stream
 from worker.app import create_app
 from worker.producer import enqueue_items
@@ -75,17 +75,10 @@ def test_body_only_travels_from_the_producer_to_the_clean_stage(running_worker: 
     # The flag must survive the producer's validation, the queue's JSON and the worker's parse:
     # the same text is published whole with it, and without its list lines otherwise.
     settings = settings_of(running_worker)
-    body = (
-        "The bakers of the old quarter still make their custard tarts the way their grandparents "
-        "did, with butter folded by hand and an oven hotter than most homes allow.\n"
-        "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
-        "it, and it has not changed in the forty years the family has run the shop.\n"
-        "Ingredients\n250 g flour\n2 eggs\n1 lemon\n"
-    )
     tag = secrets.token_hex(4)
     records = [
-        {"id": f"it-body-{tag}", "text": body, "body_only": True},
-        {"id": f"it-page-{tag}", "text": body},
+        {"id": f"it-body-{tag}", "text": RECIPE_BODY, "body_only": True},
+        {"id": f"it-page-{tag}", "text": RECIPE_BODY},
     ]
     items = [SourceItem("test", record) for record in records]
     report = enqueue_items(items, settings, running_worker.client, create_app(settings))
@@ -94,7 +87,7 @@ def test_body_only_travels_from_the_producer_to_the_clean_stage(running_worker: 
         wait_until(lambda r=record: published(running_worker, settings, r["id"]), 60, "the articles")
     whole, looked_for = (published(running_worker, settings, r["id"]) for r in records)
     assert whole is not None and looked_for is not None
-    assert whole["text"].split("\n\n")[-4:] == ["Ingredients", "250 g flour", "2 eggs", "1 lemon"]
+    assert whole["text"].split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST]
     assert "250 g flour" not in looked_for["text"]
 
 

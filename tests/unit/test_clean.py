@@ -5,7 +5,7 @@ import pytest
 from tasks.clean import CleanOptions, clean_article
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import parse_record
-from tests.conftest import SAMPLES, SEED_BOILERPLATE
+from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES, SEED_BOILERPLATE
 
 
 def test_clean_article_strips_the_seed_boilerplate_and_splits_the_dateline(seed_text: str) -> None:
@@ -83,41 +83,25 @@ def test_clean_article_unglues_sentences_run_together() -> None:
     )
 
 
-# An article body as a CMS would export it: prose, then a recipe's short lines that read like
-# page furniture to the text path (short, no final punctuation, a list at the end).
-RECIPE_BODY = "\n".join(
-    [
-        "By Ana Ferreira",
-        "LISBON – The bakers of the old quarter still make their custard tarts the way their "
-        "grandparents did, with butter folded by hand and an oven hotter than most homes allow.",
-        "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
-        "it, and it has not changed in the forty years the family has run the shop.",
-        "Ingredients",
-        "250 g flour",
-        "2 eggs",
-        "1 lemon",
-        "Bake for 15 minutes",
-    ]
-)
+# The shared recipe body with a byline and a dateline on top.
+BYLINED_RECIPE = f"By Ana Ferreira\nLISBON – {RECIPE_BODY}Bake for 15 minutes\n"
 
 
 def test_body_only_text_keeps_every_line_the_text_path_would_drop() -> None:
-    looked_for = clean_article(parse_record({"text": RECIPE_BODY}))
+    looked_for = clean_article(parse_record({"text": BYLINED_RECIPE}))
     dropped = [line for line in ("Ingredients", "250 g flour", "2 eggs") if line not in looked_for.text]
     assert dropped  # without the flag the short lines read like furniture
 
-    kept = clean_article(parse_record({"text": RECIPE_BODY, "body_only": True}))
-    for line in ("Ingredients", "250 g flour", "2 eggs", "1 lemon", "Bake for 15 minutes"):
-        assert line in kept.text.split("\n\n")
+    kept = clean_article(parse_record({"text": BYLINED_RECIPE, "body_only": True}))
+    assert kept.text.split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST, "Bake for 15 minutes"]
     # Normalising still happens: the byline and the dateline come off the top.
     assert kept.byline == "By Ana Ferreira"
     assert kept.author == "Ana Ferreira"
     assert kept.dateline == "LISBON"
-    assert kept.text.startswith("The bakers of the old quarter")
 
 
 def test_body_only_drops_only_a_first_line_that_repeats_the_title() -> None:
-    body = "Custard tarts of Lisbon\n" + RECIPE_BODY.split("\n", 1)[1]
+    body = "Custard tarts of Lisbon\n" + RECIPE_BODY
     kept = clean_article(parse_record({"text": body, "title": "Custard tarts of Lisbon", "body_only": True}))
     assert not kept.text.startswith("Custard tarts")
     untitled = clean_article(parse_record({"text": "Short first line\n" + body, "body_only": True}))

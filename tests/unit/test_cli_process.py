@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.conftest import SAMPLES
+from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES
 from worker.cli import main
 
 
@@ -102,14 +102,7 @@ def test_process_reports_a_missing_file_in_one_line(tmp_path: Path) -> None:
 def test_process_body_only_keeps_the_short_lines_of_text_files(tmp_path: Path) -> None:
     folder = tmp_path / "bodies"
     folder.mkdir()
-    body = (
-        "The bakers of the old quarter still make their custard tarts the way their grandparents "
-        "did, with butter folded by hand and an oven hotter than most homes allow.\n"
-        "The recipe below is the one the oldest bakery on the square gives to visitors who ask for "
-        "it, and it has not changed in the forty years the family has run the shop.\n"
-        "Ingredients\n250 g flour\n2 eggs\n1 lemon\n"
-    )
-    (folder / "tarts.txt").write_text(body)
+    (folder / "tarts.txt").write_text(RECIPE_BODY)
     texts = {}
     for flags in ([], ["--body-only"]):
         output = tmp_path / f"out{len(flags)}.jsonl"
@@ -118,4 +111,4 @@ def test_process_body_only_keeps_the_short_lines_of_text_files(tmp_path: Path) -
         (record,) = [json.loads(line) for line in output.read_text().splitlines()]
         texts[bool(flags)] = record["text"].split("\n\n")
     assert "250 g flour" not in texts[False]
-    assert texts[True][-4:] == ["Ingredients", "250 g flour", "2 eggs", "1 lemon"]
+    assert texts[True] == [*RECIPE_PROSE, *RECIPE_LIST]
