@@ -289,11 +289,10 @@ def oracle_summaries(
         if article is None:
             summaries.append("")
             continue
-        ours = summarise_article(article, SummaryOptions(max_sentences=budget)).summary
         spans = split_caption_seams(article.text, [(s.start, s.end) for s in article.sentences])
         pool = [article.text[a:b] for a, b in spans if is_summary_worthy(article.text[a:b])][:ORACLE_POOL]
-        if len(article.sentences) <= 2 or len(pool) <= budget:
-            summaries.append(ours)
+        if len(article.sentences) <= 2 or len(pool) <= budget:  # no choice to make: ours it is
+            summaries.append(summarise_article(article, SummaryOptions(max_sentences=budget)).summary)
             continue
         choices = (" ".join(choice) for choice in itertools.combinations(pool, budget))
         summaries.append(max(choices, key=lambda summary: rouge_f1(reference, summary)[1]))

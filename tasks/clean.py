@@ -132,8 +132,7 @@ def body_lines(raw: str, title: str | None) -> tuple[str | None, str | None, lis
 
     Only a first line that repeats the given title goes; no line is judged as page furniture.
     """
-    paragraphs = [unglue_sentences(p) for p in split_paragraphs(repair_text(raw))]
-    return split_head(title, [p for p in paragraphs if p])
+    return split_head(title, [unglue_sentences(p) for p in split_paragraphs(repair_text(raw))])
 
 
 def choose_language(text: str, declared: str | None) -> str | None:
