@@ -7,6 +7,10 @@ where runs are broken by more than ``MAX_GAP`` non-content lines in a row; of th
 with the most prose wins, and a run that starts just after a repeat of the page's headline (the
 ``<h1>`` a flattened page shows above its body) counts double, since teaser lists and comment
 threads are also prose but never sit under the article's own headline.
+
+Text with no page furniture at all (``has_page_furniture`` is false: wire copy, a CMS export, an
+article someone saved as text) needs none of that and is kept whole: its tables, lists and
+sub-headings are the article's own.
 """
 
 from __future__ import annotations
@@ -53,6 +57,15 @@ _SHARE_WIDGET = re.compile(
 )
 # Longer than this, a line is text, whatever phrase it starts with.
 MAX_BOILERPLATE_WORDS = 12
+# Navigation and link lists: short lines with no digits and no closing punctuation, one after
+# another. Article copy has a sub-heading or a two-line label at a time; MENU_RUN of them in a
+# row is a menu. Both numbers measured by bench/clean_quality.py (see bench/README.md).
+MENU_LINE_WORDS = 8
+MENU_RUN = 3
+_LINE_END = re.compile(r"[.!?…:;,\"'”’»)\]]$")
+_DIGIT = re.compile(r"\d")
+# Link separators between menu items flattened onto one line: "Home | News | Sport".
+_NAV_SEPARATOR = re.compile(r"\s[|•·»›]\s")
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -74,6 +87,38 @@ def is_content_line(line: str) -> bool:
     if words >= 2 * MIN_CONTENT_WORDS:
         return True
     return words >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
+
+
+def is_link_bar(line: str) -> bool:
+    """True for menu items flattened onto one line between separators ("Home | News | Sport")."""
+    stripped = line.strip()
+    return bool(_NAV_SEPARATOR.search(stripped)) and not _LINE_END.search(stripped)
+
+
+def is_menu_line(line: str) -> bool:
+    """True for a line that reads like a menu item or a link: short, no digits, no closing punctuation."""
+    stripped = line.strip()
+    if _LINE_END.search(stripped):
+        return False
+    return is_link_bar(stripped) or (
+        0 < len(_WORD.findall(stripped)) <= MENU_LINE_WORDS and not _DIGIT.search(stripped)
+    )
+
+
+def has_page_furniture(lines: Sequence[str]) -> bool:
+    """True when text carries page furniture: a boilerplate phrase, a separated link bar, or a menu.
+
+    A menu is ``MENU_RUN`` menu lines in a row. Text without any of these is article copy as it
+    is (wire copy with its results tables, a CMS body with its lists) and nothing in it is cut.
+    """
+    run = 0
+    for line in lines:
+        if is_boilerplate_line(line) or is_link_bar(line):
+            return True
+        run = run + 1 if is_menu_line(line) else 0
+        if run >= MENU_RUN:
+            return True
+    return False
 
 
 def headline_of(title: str) -> str:

@@ -2,12 +2,12 @@
 
 HTML goes through ``tasks.html_extract`` (readability-lxml's paragraphs confirmed by trafilatura,
 metadata from trafilatura); text that a scraper flattened keeps its article lines and loses its
-page furniture (``tasks.text_body``), unless the record says it is the body alone (``body_only``),
-which keeps every line. Every path then repairs Unicode (ftfy), normalises white
-space to paragraphs separated by blank lines, splits off the dateline and byline, and detects the
-language of what is left (``tasks.language``). Lone surrogates and control characters are
-scrubbed first, so no input makes the stage crash: it returns an article or raises a
-``PermanentError`` that says why.
+page furniture (``tasks.text_body``); text with no page furniture at all (wire copy, a CMS
+body), or a record that says it is the body alone (``body_only``), keeps every line. Every path
+then repairs Unicode (ftfy), normalises white space to paragraphs separated by blank lines, splits
+off the dateline and byline, and detects the language of what is left (``tasks.language``). Lone
+surrogates and control characters are scrubbed first, so no input makes the stage crash: it
+returns an article or raises a ``PermanentError`` that says why.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 import ftfy
 
-from tasks.boilerplate import is_boilerplate_line, strip_share_widget
-from tasks.dateline import byline_names, split_byline, split_dateline
+from tasks.boilerplate import has_page_furniture, is_boilerplate_line, strip_share_widget
+from tasks.dateline import byline_names, is_byline, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
-from tasks.html_extract import extract_html
+from tasks.html_extract import extract_html, is_page_source
 from tasks.language import detect_language
 from tasks.models import ArticleRecord, CleanedArticle
-from tasks.text_body import article_lines
+from tasks.text_body import page_article_lines
 
 MAX_TITLE_WORDS = 25
 # Below this the detector is guessing (very short or mixed text): a declared language wins.
@@ -57,8 +57,11 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         None,
         record.language,
     )
-    if record.html and record.html.strip():
-        extraction = extract_html(record.html, record.url)
+    html = record.html if record.html and record.html.strip() else None
+    if html is None and not record.body_only and is_page_source(raw):
+        html = raw  # a page's HTML source handed over as text: cleaned as the page it is
+    if html is not None:
+        extraction = extract_html(html, record.url)
         paragraphs = split_paragraphs(repair_text(extraction.text))
         title = title or extraction.title
         author = author or extraction.author
@@ -69,8 +72,12 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
     elif record.body_only:
         title, byline, paragraphs = body_lines(raw, title)
     else:
-        title, byline, paragraphs = flattened_page_lines(raw, title)
-        paragraphs = article_lines(paragraphs, title)
+        lines = page_lines(raw)
+        # Judged on every line, the first included: a menu's first item could pass for a title.
+        furnished = has_page_furniture(lines)
+        title, byline, paragraphs = split_page_head(lines, title)
+        if furnished:
+            paragraphs = page_article_lines(paragraphs, title)
         if byline is None:
             byline, paragraphs = split_byline(paragraphs)
     if byline and not author:
@@ -114,17 +121,26 @@ def split_head(title: str | None, paragraphs: list[str]) -> tuple[str | None, st
     return title, byline, paragraphs
 
 
-def flattened_page_lines(raw: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
-    """Flattened page text as repaired lines, boilerplate still in, with its title and byline.
+def page_lines(raw: str) -> list[str]:
+    """Flattened page text as repaired lines (share bars glued to a line cut off), boilerplate still in."""
+    lines = [unglue_sentences(strip_share_widget(p)) for p in split_paragraphs(repair_text(raw))]
+    return [line for line in lines if line]
+
+
+def split_page_head(lines: list[str], title: str | None) -> tuple[str | None, str | None, list[str]]:
+    """The title, the byline and the rest of a page's lines.
 
     The title is the given one, else the page's first line when it reads like a headline.
     """
-    paragraphs = [unglue_sentences(strip_share_widget(p)) for p in split_paragraphs(repair_text(raw))]
-    paragraphs = [p for p in paragraphs if p]
-    if paragraphs and _is_title_line(paragraphs[0], has_more=len(paragraphs) > 1):
-        title = title or paragraphs[0]
-        paragraphs = paragraphs[1:]
-    return split_head(title, paragraphs)
+    if lines and _is_title_line(lines[0], has_more=len(lines) > 1):
+        title = title or lines[0]
+        lines = lines[1:]
+    return split_head(title, lines)
+
+
+def flattened_page_lines(raw: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
+    """Flattened page text as repaired lines, boilerplate still in, with its title and byline."""
+    return split_page_head(page_lines(raw), title)
 
 
 def body_lines(raw: str, title: str | None) -> tuple[str | None, str | None, list[str]]:
@@ -177,6 +193,7 @@ def _is_title_line(line: str, has_more: bool) -> bool:
         and 0 < len(words) <= MAX_TITLE_WORDS
         and not line.rstrip().endswith((".", ":", ","))
         and not is_boilerplate_line(line)
+        and not is_byline(line)
     )
 
 

@@ -5,18 +5,29 @@ information:" stubs that sit inside the article block; trafilatura loses first p
 comment threads or repeats the body. A paragraph of the primary candidate is kept when the
 supporting candidate has (most of) it too, or when it reads like prose on its own: at least
 ``min_prose_words`` words ending like a sentence. Captions and stubs are rarely both.
+
+Sometimes one extractor picks the wrong block altogether: readability a caption, a newsletter
+notice or a list of teasers, while trafilatura holds the article (or the other way round). The
+combination then keeps next to nothing, and ``choose_paragraphs`` falls back to the candidate
+that holds the most running text, with trafilatura's lines cleaned of page furniture the way
+flattened page text is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 SHINGLE = 3
 MIN_SUPPORT = 0.5
 MIN_PROSE_WORDS = 15
+# A line of running text (not a menu item, a credit or a button) has at least this many words.
+RUNNING_TEXT_WORDS = 8
+# The combination holds less than this share of the running text one extractor found: it is a
+# stray block (a caption, a notice, a teaser), not the article.
+STRAY_SHARE = 0.2
 
 
 def words(text: str) -> list[str]:
@@ -56,3 +67,30 @@ def combine_paragraphs(
         if supported or is_prose(paragraph, min_prose_words):
             kept.append(paragraph)
     return kept
+
+
+def running_words(paragraphs: Sequence[str]) -> int:
+    """Words in the paragraphs that are running text (``RUNNING_TEXT_WORDS`` words or more)."""
+    counts = (len(_WORD.findall(paragraph)) for paragraph in paragraphs)
+    return sum(count for count in counts if count >= RUNNING_TEXT_WORDS)
+
+
+def choose_paragraphs(
+    readable: Sequence[str],
+    extracted: Sequence[str],
+    clean_lines: Callable[[list[str]], list[str]],
+) -> list[str]:
+    """The article's paragraphs from readability's and trafilatura's candidates.
+
+    Normally their combination (``combine_paragraphs``). When that holds less than
+    ``STRAY_SHARE`` of the running text of the fuller candidate, the extractors disagree about
+    where the article is, and the fuller one wins: trafilatura's lines through ``clean_lines``
+    (they can carry teaser lists and menus from layout tables), readability's block as it is.
+    """
+    combined = combine_paragraphs(readable, extracted)
+    from_readable, from_extracted = running_words(readable), running_words(extracted)
+    if running_words(combined) >= STRAY_SHARE * max(from_readable, from_extracted):
+        return combined
+    if from_extracted >= from_readable:
+        return clean_lines(list(extracted))
+    return list(readable)

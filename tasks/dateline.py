@@ -82,12 +82,17 @@ def _starts_a_sentence(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“'‘")
 
 
+def is_byline(line: str) -> bool:
+    """True for a byline paragraph: "By Jane Doe", "By Jane Doe, Reuters"."""
+    line = line.strip()
+    return len(line) <= MAX_BYLINE_CHARACTERS and bool(_BYLINE.match(line))
+
+
 def split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """Take a "By Jane Doe" paragraph off the top of the body, if there is one."""
     for index, paragraph in enumerate(paragraphs[:3]):
-        line = paragraph.strip()
-        if len(line) <= MAX_BYLINE_CHARACTERS and _BYLINE.match(line):
-            return line, paragraphs[:index] + paragraphs[index + 1 :]
+        if is_byline(paragraph):
+            return paragraph.strip(), paragraphs[:index] + paragraphs[index + 1 :]
     return None, paragraphs
 
 

@@ -5,7 +5,8 @@ resource) and each extractor works on its own copy. trafilatura gives the metada
 text, without comments, with tables; readability-lxml gives the block it takes for the article.
 Their paragraphs are combined by agreement (``tasks.combine``): readability's paragraphs that
 trafilatura confirms, plus the ones that are prose on their own. When readability finds nothing,
-trafilatura's text is used as it is.
+trafilatura's text is used as it is; when the two disagree about where the article is and their
+combination is a stray short block, the fuller candidate wins.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from tasks.combine import combine_paragraphs
+from tasks.combine import choose_paragraphs
 from tasks.errors import UnsupportedContent
 from tasks.readability_text import readability_paragraphs
+from tasks.text_body import article_lines
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +82,62 @@ def trafilatura_document(
     return document if isinstance(document, trafilatura.settings.Document) else None
 
 
+# A <title> start tag, and its end tag anywhere in the page.
+_TITLE_START = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+_TITLE_STOP = re.compile(r"[<\n]")
+# An <html> start tag written as an empty element ("<html … />") near the top of the page.
+_EMPTY_HTML_TAG = re.compile(r"(<html\b[^>]*?)\s*/>", re.IGNORECASE)
+
+
+def repair_markup(html: str) -> str:
+    """The page with two breakages repaired that make lxml's parser (libxml2) drop its whole body.
+
+    - A page that lost its ``</title>`` (a truncated or spliced crawl): the parser reads
+      everything after ``<title>`` as the title's text, so no extractor finds any body. The title
+      is closed at its first line break or markup, where a real title never goes on.
+    - ``<html … />``: libxml2 closes the document at the empty ``html`` element and drops the rest
+      (trafilatura's loader repairs the same); the slash goes.
+    """
+    start = _TITLE_START.search(html)
+    if start is not None and not _TITLE_END.search(html, start.end()):
+        stop = _TITLE_STOP.search(html, start.end())
+        end = stop.start() if stop else len(html)
+        html = f"{html[:end]}</title>{html[end:]}"
+    head = html[:4096]
+    empty_html = _EMPTY_HTML_TAG.search(head)
+    if empty_html is not None and "<" not in empty_html.group(1)[1:]:
+        html = html[: empty_html.start()] + empty_html.group(1) + ">" + html[empty_html.end() :]
+    return html
+
+
+# An HTML tag of the elements every page is made of (not "<3" or "a <b> c" in running text).
+_TAG = re.compile(
+    r"</?(?:html|head|body|title|meta|link|script|style|div|span|p|a|br|hr|img|table|tbody|tr|td|th|"
+    r"ul|ol|li|h[1-6]|b|i|em|strong|font|center|form|input|iframe|noscript|article|section|nav|"
+    r"header|footer)\b[^<>]{0,500}>",
+    re.IGNORECASE,
+)
+# Text that is this much markup is a page's source, not text that quotes a tag or two.
+PAGE_SOURCE_MIN_TAGS = 10
+PAGE_SOURCE_MARKUP_SHARE = 0.25
+
+
+def is_page_source(text: str) -> bool:
+    """True for "text" that is a page's HTML source: a quarter of it, or more, is tags."""
+    tags = _TAG.findall(text)
+    return len(tags) >= PAGE_SOURCE_MIN_TAGS and sum(map(len, tags)) >= PAGE_SOURCE_MARKUP_SHARE * len(text)
+
+
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """Extract the main text and metadata of an HTML page; never fetches anything."""
-    tree = parse_html(html)
+    tree = parse_html(repair_markup(html))
     if tree is None:
         return EMPTY
     readable = readability_paragraphs(copy.deepcopy(tree))
     document = trafilatura_document(tree, url)
     extracted = _lines(document.text if document else "")
-    paragraphs = combine_paragraphs(readable, extracted)
+    paragraphs = choose_paragraphs(readable, extracted, article_lines)
     if document is None:
         return HtmlExtraction("\n".join(paragraphs), None, None, None, None, None)
     return HtmlExtraction(

@@ -1,5 +1,9 @@
-"""The article's lines in flattened page text: the rules where the text is nearly all article,
-the line classifier's pick elsewhere.
+"""The article's lines in flattened page text: all of them when the text carries no page
+furniture, the rules where the text is nearly all article, the line classifier's pick elsewhere.
+
+Text without a boilerplate phrase, a link bar or a menu (``tasks.boilerplate.has_page_furniture``)
+is article copy already (wire copy with its results tables, a CMS body with its lists) and is kept
+whole.
 
 The rules of ``tasks.boilerplate`` find the best run of prose lines. When that run holds nearly
 all the words (text that is already an article, or carries only a short tail of furniture, like
@@ -12,7 +16,7 @@ little to be an article (a page unlike anything it was trained on), the rules ch
 
 from __future__ import annotations
 
-from tasks.boilerplate import best_run, run_lines
+from tasks.boilerplate import best_run, has_page_furniture, run_lines
 from tasks.line_features import line_features
 from tasks.line_model import LineModel, shipped_model
 
@@ -23,7 +27,17 @@ RULES_SHARE = 0.9
 
 
 def article_lines(lines: list[str], title: str | None = None, model: LineModel | None = None) -> list[str]:
-    """The lines of flattened page text that are the article, in order."""
+    """The lines of text that are the article, in order: all of them when it carries no page furniture."""
+    lines = [line for line in lines if line.strip()]
+    if not has_page_furniture(lines):
+        return lines
+    return page_article_lines(lines, title, model)
+
+
+def page_article_lines(
+    lines: list[str], title: str | None = None, model: LineModel | None = None
+) -> list[str]:
+    """The lines of flattened page text (furniture in it) that are the article, in order."""
     lines = [line for line in lines if line.strip()]
     if not lines:
         return []

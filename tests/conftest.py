@@ -47,6 +47,10 @@ RECIPE_PROSE = (
 )
 RECIPE_LIST = ("Ingredients", "250 g flour", "2 eggs", "1 lemon")
 RECIPE_BODY = "\n".join((*RECIPE_PROSE, *RECIPE_LIST)) + "\n"
+# The same body as a page flattens it: a share bar under it. Text with page furniture is looked
+# through for the article, and the list's short lines go with the furniture unless ``body_only``.
+SHARE_BAR = ("Share This:", "Facebook", "Twitter")
+RECIPE_PAGE = RECIPE_BODY + "\n".join(SHARE_BAR) + "\n"
 
 SEED_PEOPLE_AND_PLACES = (
     "Susan Rice",

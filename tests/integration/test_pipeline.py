@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tasks.pipeline import pipeline_chain
-from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, RunningWorker, wait_until
+from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SHARE_BAR, RunningWorker, wait_until
 from worker import stream
 from worker.app import create_app
 from worker.producer import enqueue_items
@@ -77,8 +77,8 @@ def test_body_only_travels_from_the_producer_to_the_clean_stage(running_worker: 
     settings = settings_of(running_worker)
     tag = secrets.token_hex(4)
     records = [
-        {"id": f"it-body-{tag}", "text": RECIPE_BODY, "body_only": True},
-        {"id": f"it-page-{tag}", "text": RECIPE_BODY},
+        {"id": f"it-body-{tag}", "text": RECIPE_PAGE, "body_only": True},
+        {"id": f"it-page-{tag}", "text": RECIPE_PAGE},
     ]
     items = [SourceItem("test", record) for record in records]
     report = enqueue_items(items, settings, running_worker.client, create_app(settings))
@@ -87,7 +87,7 @@ def test_body_only_travels_from_the_producer_to_the_clean_stage(running_worker: 
         wait_until(lambda r=record: published(running_worker, settings, r["id"]), 60, "the articles")
     whole, looked_for = (published(running_worker, settings, r["id"]) for r in records)
     assert whole is not None and looked_for is not None
-    assert whole["text"].split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST]
+    assert whole["text"].split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST, *SHARE_BAR]
     assert "250 g flour" not in looked_for["text"]
 
 

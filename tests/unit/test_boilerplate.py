@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.boilerplate import is_boilerplate_line, strip_boilerplate, strip_share_widget
+from tasks.boilerplate import has_page_furniture, is_boilerplate_line, strip_boilerplate, strip_share_widget
 
 SEED_TAIL = [
     "Share This:",
@@ -83,3 +83,37 @@ def test_a_share_bar_glued_to_the_first_sentence_is_cut_off_not_the_article() ->
 @pytest.mark.parametrize("line", ["Share prices fell sharply on Monday.", "Shared ownership is rising."])
 def test_strip_share_widget_leaves_prose_alone(line: str) -> None:
     assert strip_share_widget(line) == line
+
+
+ARTICLE = [
+    "The harbour authority said on Monday that the new container terminal will open in March.",
+    "Dredging took longer than expected after divers found an unexploded mine from the war.",
+]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        ["Home", "World", "Business"],  # a menu: short unpunctuated lines in a row
+        ["Bridge works start early", "Mayor opens the new library", "Ferry fares go up again"],  # teasers
+        ["Home | News | Sport | Weather"],  # a link bar flattened onto one line
+        ["Share This:"],  # a boilerplate phrase
+    ],
+)
+def test_has_page_furniture_finds_menus_link_bars_and_boilerplate(furniture: list[str]) -> None:
+    assert has_page_furniture([*ARTICLE, *furniture])
+    assert not has_page_furniture(ARTICLE)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Ingredients", "250 g flour", "2 eggs"],  # a list: digits break the run
+        ["Scorers :", "Northport - Ana Silva 12", "Standings :"],  # labels end with a colon
+        ["Group A", "Northport 3", "Group B", "Eastfield 1"],  # section labels between table rows
+        ["The background", *ARTICLE],  # one sub-heading
+        ["By Jane Doe", "Reuters"],  # a byline and an agency: two short lines, not three
+    ],
+)
+def test_has_page_furniture_leaves_article_copy_alone(lines: list[str]) -> None:
+    assert not has_page_furniture([*ARTICLE, *lines])

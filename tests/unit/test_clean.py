@@ -5,7 +5,7 @@ import pytest
 from tasks.clean import CleanOptions, clean_article
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import parse_record
-from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES, SEED_BOILERPLATE
+from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES, SEED_BOILERPLATE, SHARE_BAR
 
 
 def test_clean_article_strips_the_seed_boilerplate_and_splits_the_dateline(seed_text: str) -> None:
@@ -87,17 +87,48 @@ def test_clean_article_unglues_sentences_run_together() -> None:
 BYLINED_RECIPE = f"By Ana Ferreira\nLISBON – {RECIPE_BODY}Bake for 15 minutes\n"
 
 
-def test_body_only_text_keeps_every_line_the_text_path_would_drop() -> None:
-    looked_for = clean_article(parse_record({"text": BYLINED_RECIPE}))
-    dropped = [line for line in ("Ingredients", "250 g flour", "2 eggs") if line not in looked_for.text]
-    assert dropped  # without the flag the short lines read like furniture
-
-    kept = clean_article(parse_record({"text": BYLINED_RECIPE, "body_only": True}))
+def test_text_without_page_furniture_keeps_every_line() -> None:
+    kept = clean_article(parse_record({"text": BYLINED_RECIPE}))
     assert kept.text.split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST, "Bake for 15 minutes"]
     # Normalising still happens: the byline and the dateline come off the top.
     assert kept.byline == "By Ana Ferreira"
     assert kept.author == "Ana Ferreira"
     assert kept.dateline == "LISBON"
+
+
+def test_body_only_text_keeps_every_line_the_text_path_would_drop() -> None:
+    page = BYLINED_RECIPE + "\n".join(SHARE_BAR)
+    looked_for = clean_article(parse_record({"text": page}))
+    dropped = [line for line in ("Ingredients", "250 g flour", "2 eggs") if line not in looked_for.text]
+    assert dropped  # with page furniture around them the short lines read like furniture too
+    assert "Share This:" not in looked_for.text
+
+    kept = clean_article(parse_record({"text": page, "body_only": True}))
+    assert kept.text.split("\n\n") == [*RECIPE_PROSE, *RECIPE_LIST, "Bake for 15 minutes", *SHARE_BAR]
+    assert kept.byline == "By Ana Ferreira"
+    assert kept.dateline == "LISBON"
+
+
+def test_a_menu_on_top_makes_text_a_page_even_when_its_first_item_looks_like_a_title() -> None:
+    menu = ("Home", "World", "Food and drink")
+    cleaned = clean_article(parse_record({"text": "\n".join((*menu, *RECIPE_PROSE))}))
+    assert cleaned.text.split("\n\n") == list(RECIPE_PROSE)
+
+
+def test_wire_copy_with_a_results_table_comes_out_whole() -> None:
+    wire = [
+        "Results of the regional cup matches played on Saturday, the league said in a statement.",
+        "Northport 2 Eastfield 1 ( halftime 1-1 )",
+        "Scorers :",
+        "Northport - Ana Silva 12 , Tom Berg 77 .",
+        "Eastfield - Joe Mart 30",
+        "Attendance : 4,000 .",
+        "Standings ( played , won , drawn , lost , points ) :",
+        "Northport 1 1 0 0 3",
+        "Eastfield 1 0 0 1 0",
+    ]
+    cleaned = clean_article(parse_record({"text": "\n".join(wire)}))
+    assert cleaned.text.split("\n\n") == wire
 
 
 def test_body_only_drops_only_a_first_line_that_repeats_the_title() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES
+from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SAMPLES, SHARE_BAR
 from worker.cli import main
 
 
@@ -102,7 +102,7 @@ def test_process_reports_a_missing_file_in_one_line(tmp_path: Path) -> None:
 def test_process_body_only_keeps_the_short_lines_of_text_files(tmp_path: Path) -> None:
     folder = tmp_path / "bodies"
     folder.mkdir()
-    (folder / "tarts.txt").write_text(RECIPE_BODY)
+    (folder / "tarts.txt").write_text(RECIPE_PAGE)
     texts = {}
     for flags in ([], ["--body-only"]):
         output = tmp_path / f"out{len(flags)}.jsonl"
@@ -111,4 +111,4 @@ def test_process_body_only_keeps_the_short_lines_of_text_files(tmp_path: Path) -
         (record,) = [json.loads(line) for line in output.read_text().splitlines()]
         texts[bool(flags)] = record["text"].split("\n\n")
     assert "250 g flour" not in texts[False]
-    assert texts[True] == [*RECIPE_PROSE, *RECIPE_LIST]
+    assert texts[True] == [*RECIPE_PROSE, *RECIPE_LIST, *SHARE_BAR]
