@@ -5,10 +5,13 @@
 Prints one table: the article-extraction benchmark (word-4-gram shingle F1, precision, recall,
 exact-match accuracy) for our clean stage on the HTML pages and trafilatura run on the same pages
 in the same run, with the peers' stored outputs scored beside them; the same pages as full-page
-text for our text path against "do nothing" and trafilatura on the text; the seed article check;
-clean-stage articles per second in this one process (one core); and where the HTML path's time
-goes: parsing, readability-lxml, trafilatura (main text and metadata) and the rest, each timed
-alone over every page, beside trafilatura with our settings as the only extractor.
+text for our text path against "do nothing" and trafilatura on the text; the L3S-GN1 news pages
+as original bytes and as flattened text, beside trafilatura on the same bytes; the share of words
+kept from clean copy and the pipeline's CoNLL-2003 entity F1 with ``body_only`` off
+(``bench.clean_sets``); the multilingual page set; the seed article check; clean-stage articles
+per second in this one process (one core); and where the HTML path's time goes: parsing,
+readability-lxml, trafilatura (main text and metadata) and the rest, each timed alone over every
+page, beside trafilatura with our settings as the only extractor.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from bench.datasets import Page, load_pages, load_peers
+from bench import clean_sets
+from bench.datasets import Page, load_l3s, load_pages, load_peers
 from bench.scoring import Score, score
 from tasks.clean import clean_article
 from tasks.errors import NewsflowError
@@ -33,6 +37,7 @@ from tasks.html_extract import parse_html, trafilatura_document
 from tasks.language import detect_language
 from tasks.models import ArticleRecord
 from tasks.readability_text import readability_paragraphs
+from worker.settings import Settings
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # The seed article's page furniture: everything from this line on is not article text.
@@ -242,6 +247,21 @@ def main(argv: list[str]) -> int:
     print(
         row("trafilatura on the text, one <p> per line (this run)", score(truth, traf_t, ids), traf_t_speed)
     )
+    readers = [alone, {page.id: "\n".join(readability_paragraphs(parse_html(page.html))) for page in pages}]
+    print(
+        "Empty pages (read by an extractor we run) / stray blocks: HTML "
+        f"{clean_sets.failures(truth, ours, readers).cell()}, trafilatura "
+        f"{clean_sets.failures(truth, baseline, [baseline]).cell()}, text path "
+        f"{clean_sets.failures(truth, ours_t, []).cell()}"
+    )
+    print()
+    clean_sets.l3s_tables(data)
+    bodies = {
+        "zyte_article_extraction true bodies": [page.truth for page in pages],
+        "l3s_gn1 true bodies": [page.truth for page in load_l3s(data)],
+    }
+    clean_sets.clean_copy_table(data, bodies)
+    clean_sets.conll_entities(data, Settings().spacy_model)
     no_tail, no_loss = seed_check(data)
     print()
     print(

@@ -48,3 +48,36 @@ def load_peers(data: Path) -> dict[str, dict[str, str]]:
         output = content["output"] if "output" in content and "version" in content else content
         peers[path.stem] = {key: value.get("articleBody") or "" for key, value in output.items()}
     return peers
+
+
+L3S = "l3s_gn1"
+L3S_TEXT = "l3s_gn1_fullpage_text"
+CONLL = "conll2003_en_test"
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """A page as a crawler has it: its original bytes (any charset), flattened text and true body."""
+
+    id: str
+    url: str
+    body: bytes
+    raw_text: str
+    truth: str
+
+
+def load_l3s(data: Path) -> list[RawPage]:
+    """The L3S-GN1 development pages: original bytes, flattened text and article body, in id order."""
+    folder = data / L3S
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    raw: dict[str, str] = {}
+    with (data / L3S_TEXT / "pages.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            raw[item["id"]] = item["raw_text"]
+    pages = []
+    for page_id in (folder / "ids.txt").read_text().split():
+        body = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
+        entry = truth[page_id]
+        pages.append(RawPage(page_id, entry["url"], body, raw.get(page_id, ""), entry["articleBody"]))
+    return pages
