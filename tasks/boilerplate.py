@@ -95,28 +95,30 @@ def is_link_bar(line: str) -> bool:
     return bool(_NAV_SEPARATOR.search(stripped)) and not _LINE_END.search(stripped)
 
 
-def is_menu_line(line: str) -> bool:
+def is_menu_line(line: str, max_words: int = MENU_LINE_WORDS) -> bool:
     """True for a line that reads like a menu item or a link: short, no digits, no closing punctuation."""
     stripped = line.strip()
     if _LINE_END.search(stripped):
         return False
     return is_link_bar(stripped) or (
-        0 < len(_WORD.findall(stripped)) <= MENU_LINE_WORDS and not _DIGIT.search(stripped)
+        0 < len(_WORD.findall(stripped)) <= max_words and not _DIGIT.search(stripped)
     )
 
 
-def has_page_furniture(lines: Sequence[str]) -> bool:
+def has_page_furniture(
+    lines: Sequence[str], menu_words: int = MENU_LINE_WORDS, menu_run: int = MENU_RUN
+) -> bool:
     """True when text carries page furniture: a boilerplate phrase, a separated link bar, or a menu.
 
-    A menu is ``MENU_RUN`` menu lines in a row. Text without any of these is article copy as it
+    A menu is ``menu_run`` menu lines in a row. Text without any of these is article copy as it
     is (wire copy with its results tables, a CMS body with its lists) and nothing in it is cut.
     """
     run = 0
     for line in lines:
         if is_boilerplate_line(line) or is_link_bar(line):
             return True
-        run = run + 1 if is_menu_line(line) else 0
-        if run >= MENU_RUN:
+        run = run + 1 if is_menu_line(line, menu_words) else 0
+        if run >= menu_run:
             return True
     return False
 
