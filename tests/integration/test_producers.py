@@ -1,14 +1,16 @@
-"""Producers against a real HTTP server on 127.0.0.1 and a real Redis: feeds, URLs, the door.
+"""Producers against real HTTP servers on loopback and a real Redis: feeds, URLs, the door.
 
 The server serves feeds and pages written for these tests (RSS 2.0, Atom, relative links, a
 page that 404s, a slow page, a redirect loop, a huge page, a PDF, a path robots.txt forbids).
-No worker consumes these prefixes: what the producer queued is read back from the queue itself.
+The producers may fetch from the test's own server only (``NEWSFLOW_FETCH_ALLOW_PRIVATE``). No
+worker consumes these prefixes: what the producer queued is read back from the queue itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import redis
@@ -102,6 +104,16 @@ def site() -> Iterator[Site]:
         yield news
 
 
+def allow(*sites: Site) -> str:
+    """``NEWSFLOW_FETCH_ALLOW_PRIVATE`` for these test servers and nothing else."""
+    return ",".join(site.netloc for site in sites)
+
+
+def producer_settings(server: LocalRedis, *sites: Site, **overrides: Any) -> Settings:
+    """A fresh key prefix, quick fetch time-outs, and only these servers allowed inside the network."""
+    return settings_for(server, fetch_allow_private=allow(*sites), **overrides)
+
+
 class Polling:
     """A producer process: its fetcher, threads, Celery app and poller."""
 
@@ -124,7 +136,7 @@ FEEDS = ("/feeds/main.rss", "/feeds/city.atom", "/feeds/relative.rss", "/feeds/s
 def test_two_polls_queue_each_article_exactly_once_and_reject_the_rest_with_reasons(
     site: Site, redis_server: LocalRedis
 ) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     producer = Polling(settings, client)
     first = producer.poll(site, *FEEDS)
     second = producer.poll(site, *FEEDS)
@@ -169,7 +181,7 @@ def test_two_polls_queue_each_article_exactly_once_and_reject_the_rest_with_reas
 
 
 def test_a_changed_feed_costs_one_request_per_new_entry_only(site: Site, redis_server: LocalRedis) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     producer = Polling(settings, client)
     producer.poll(site, "/feeds/main.rss")
     site.routes["/news/new.html"] = Route(article_page("New"))
@@ -188,7 +200,7 @@ def test_a_changed_feed_costs_one_request_per_new_entry_only(site: Site, redis_s
 def test_a_second_producer_shares_feed_state_robots_and_the_door_through_redis(
     site: Site, redis_server: LocalRedis
 ) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     first = Polling(settings, client)
     first.poll(site, *FEEDS[:3])
     first.close()
@@ -201,7 +213,7 @@ def test_a_second_producer_shares_feed_state_robots_and_the_door_through_redis(
 
 
 def test_a_url_list_is_fetched_once_per_canonical_url(site: Site, redis_server: LocalRedis) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     fetcher = Fetcher(settings, robots_store=RedisRobotsStore(client, settings))
     jobs = [
         PageJob(site.url(GOOD[0]), "urls.txt:1"),
