@@ -387,20 +387,30 @@ def test_sigterm_stops_a_feed_poller_whose_feed_trickles_forever(
 
 
 @pytest.mark.timeout(120)
-def test_sigterm_stops_a_url_list_mid_fetch_and_gives_the_unfetched_page_back(
+def test_sigterm_stops_a_url_list_mid_fetch_and_gives_every_unfetched_page_back(
     site: Site, redis_server: LocalRedis, tmp_path: Path
 ) -> None:
-    site.routes["/news/trickle.html"] = Route(trickle=0.2)
+    trickling = [f"/news/trickle-{n}.html" for n in range(3)]
+    for path in trickling:
+        site.routes[path] = Route(trickle=0.2)
     urls = tmp_path / "urls.txt"
-    urls.write_text(f"{site.url(GOOD[0])}\n{site.url('/news/trickle.html')}\n")
+    urls.write_text("".join(f"{site.url(path)}\n" for path in (GOOD[0], *trickling)))
     prefix = f"nfsig-{secrets.token_hex(3)}"
-    env = worker_env(redis_server.url, prefix, fetch_timeout_seconds="600", fetch_allow_private=allow(site))
+    # One fetching thread, two pages in flight: at the SIGTERM the first trickling page is being
+    # fetched, the second waits for the thread, the third is claimed but not yet handed over.
+    env = worker_env(
+        redis_server.url,
+        prefix,
+        fetch_timeout_seconds="600",
+        fetch_concurrency="1",
+        fetch_allow_private=allow(site),
+    )
     process = start_enqueue(env, "--urls", str(urls))
     try:
         wait_until(
-            lambda: (site.hits(GOOD[0]) and site.hits("/news/trickle.html")) or process.poll() is not None,
+            lambda: (site.hits(GOOD[0]) and site.hits(trickling[0])) or process.poll() is not None,
             60,
-            "both requests",
+            "the first trickling request",
         )
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=60)
@@ -408,11 +418,13 @@ def test_sigterm_stops_a_url_list_mid_fetch_and_gives_the_unfetched_page_back(
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr
-    assert stdout.startswith("queued 1, duplicates skipped 0, rejected 1: FetchCancelled x1"), stdout
+    assert stdout.startswith("queued 1, duplicates skipped 0, rejected 2: FetchCancelled x2"), stdout
+    assert site.hits(trickling[2]) == []
     settings = Settings(redis_url=redis_server.url, key_prefix=prefix)
     client = client_for(redis_server)
     assert [r["url"] for r in queued_records(client, settings)] == [site.url(GOOD[0])]
     door = Door(client, settings)
-    # The trickled page's claim was given back: the next run fetches it, nothing is lost.
-    assert client.exists(*door.keys(Claim.for_url(site.url("/news/trickle.html")))) == 0
+    # Every trickling page's claim was given back: the next run fetches them, nothing is lost.
+    for path in trickling:
+        assert client.exists(*door.keys(Claim.for_url(site.url(path)))) == 0
     assert client.exists(*door.keys(Claim.for_url(site.url(GOOD[0])))) == 2
