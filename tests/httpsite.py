@@ -1,17 +1,22 @@
 """A real HTTP server on a loopback address, serving feeds and pages the tests write.
 
-A threaded ``http.server`` that records every request it gets (path and headers), so tests can
-assert what a producer fetched, and can serve: conditional responses (ETag / Last-Modified →
-304), redirects, a slow answer (held until the site is closed or the delay passes), a page
-streamed without a length, any status and content type.
+A threaded ``http.server`` (IPv4 or IPv6, plain or TLS) that records every request it gets (path
+and headers), so tests can assert what a producer fetched, and can serve: conditional responses
+(ETag / Last-Modified → 304), redirects, a slow answer (held until the site is closed or the
+delay passes), a page streamed without a length, headers trickled one byte at a time without
+end, any status, content type and header. ``Listener`` is a bare socket that only counts the
+connections it gets: a stand-in for a service no fetch may reach (Redis, an internal host).
 """
 
 from __future__ import annotations
 
 import hashlib
+import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -28,6 +33,7 @@ class Route:
     location: str | None = None
     delay: float = 0.0
     stream_bytes: int = 0
+    trickle: float = 0.0  # send the status line and an endless header, one byte every `trickle` s
     failures: int = 0
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -50,14 +56,23 @@ class SeenRequest:
 class Site:
     """``with Site() as site: site.routes["/a"] = Route(b"..."); site.url("/a")``."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: tuple[Path, Path] | None = None) -> None:
         self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[SeenRequest] = []
+        self.server_names: list[str | None] = []  # the TLS SNI of each handshake
         self.release = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._server = server_class((host, 0), _handler_for(self))
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            self.scheme = "https"
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            context.sni_callback = lambda _conn, name, _ctx: self.server_names.append(name)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
@@ -65,9 +80,15 @@ class Site:
         """The port the site listens on."""
         return int(self._server.server_address[1])
 
+    @property
+    def netloc(self) -> str:
+        """``host:port`` as written in a URL (an IPv6 host in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
     def url(self, path: str) -> str:
         """The absolute URL of a path on this site."""
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.scheme}://{self.netloc}{path}"
 
     def record(self, request: SeenRequest) -> None:
         """Note a request (called by the handler threads)."""
@@ -123,6 +144,9 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                 return
             if route.delay:
                 site.release.wait(route.delay)
+            if route.trickle:
+                self._trickle(route.trickle)
+                return
             headers = dict(route.headers)
             if route.location:
                 headers["Location"] = route.location
@@ -149,6 +173,16 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                 return
             self._send(route.status, route.body, route.content_type, headers)
 
+        def _trickle(self, interval: float) -> None:
+            self.seen.status = 200
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: "
+            sent = 0
+            while not site.release.is_set():
+                self.wfile.write(head[sent : sent + 1] if sent < len(head) else b"a")
+                self.wfile.flush()
+                sent += 1
+                site.release.wait(interval)
+
         def _send(self, status: int, body: bytes, content_type: str | None, headers: dict[str, str]) -> None:
             self.seen.status = status
             self.send_response(status)
@@ -164,3 +198,43 @@ def _handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.seen.body_bytes = len(body)
 
     return Handler
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class Listener:
+    """A listening socket that never answers; ``received()`` counts the connections made to it.
+
+    No thread: the kernel completes every TCP handshake into the accept queue, so draining the
+    queue counts every connection ever made, also one the client closed at once.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._socket = socket.create_server((host, port), family=family)
+        self._socket.setblocking(False)
+        self._count = 0
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        return int(self._socket.getsockname()[1])
+
+    def received(self) -> int:
+        """Connections made to this socket so far."""
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except BlockingIOError:
+                return self._count
+            self._count += 1
+            connection.close()
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._socket.close()

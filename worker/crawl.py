@@ -3,7 +3,9 @@
 URLs are claimed at the door before anything is fetched, so a page already queued (by this
 producer, an earlier poll, or another producer) costs no request. Pages are fetched by a pool of
 threads, interleaved across hosts so one slow host does not hold every thread, with a bounded
-number in flight; the main thread alone talks to Redis and Celery.
+number in flight; the main thread alone talks to Redis and Celery. Once the fetcher is cancelled
+(the producer is stopping), nothing more is claimed or fetched: the claims of pages not fetched
+are given back, so the next run or poll fetches them.
 """
 
 from __future__ import annotations
@@ -50,18 +52,27 @@ def enqueue_pages(
     """Fetch and queue each new page; return the groups in which a page failed for a passing reason."""
     transient_groups: set[str] = set()
     valid: list[PageJob] = []
+    claims: list[Claim] = []
     for job in jobs:
         try:
             check_url(job.url)
+            claim = Claim.for_url(job.url)
         except UnsupportedURL as exc:
             producer.reject(job.origin, type(exc).__name__, str(exc), {"url": job.url, **job.metadata})
             continue
         valid.append(job)
-    claims = [Claim.for_url(job.url) for job in valid]
+        claims.append(claim)
+    if fetcher.cancelled:  # stopping: claim nothing, and let the feeds be read again next time
+        return {job.group for job in valid}
     won = producer.claim(claims)
     todo = deque(_interleaved_by_host([(j, c) for j, c, ok in zip(valid, claims, won, strict=True) if ok]))
     in_flight: dict[Future[Fetched], tuple[PageJob, Claim]] = {}
     while todo or in_flight:
+        if fetcher.cancelled:  # stopping: give back what was claimed but not started
+            for job, claim in todo:
+                producer.release(claim)
+                transient_groups.add(job.group)
+            todo.clear()
         while todo and len(in_flight) < max_in_flight:
             job, claim = todo.popleft()
             in_flight[pool.submit(fetcher.fetch_page, job.url)] = (job, claim)

@@ -2,7 +2,9 @@
 
 Files (JSONL, folders, stdin) and URL lists are batches: a progress bar on a terminal, then one
 summary line each. Feeds are polled once, or every ``--every`` until SIGTERM or Ctrl-C, with one
-summary line per poll. Messages about waiting (backpressure, Redis restarts) go to stderr.
+summary line per poll. A SIGTERM while URLs or feeds are fetched cancels the fetches in progress
+(their pages are given back at the door), sends what was fetched, and ends the run. Messages
+about waiting (backpressure, Redis restarts) go to stderr.
 """
 
 from __future__ import annotations
@@ -104,13 +106,16 @@ class _Run:
         fetcher = Fetcher(self.settings, robots_store=RedisRobotsStore(self.client, self.settings))
         pool = ThreadPoolExecutor(self.settings.fetch_concurrency, thread_name_prefix="newsflow-fetch")
         try:
-            if pages:
-                self.pages(pages, fetcher, pool)
-            if feeds:
-                poller = FeedPoller(self.settings, self.client, fetcher, pool, self.app, notify=self.notify)
-                with _stop_on_sigterm() as stop:
+            with _stop_on_sigterm(on_stop=fetcher.cancel) as stop:
+                if pages:
+                    self.pages(pages, fetcher, pool)
+                if feeds and not stop.is_set():
+                    poller = FeedPoller(
+                        self.settings, self.client, fetcher, pool, self.app, notify=self.notify
+                    )
                     poller.run(feeds, request.every, lambda report: self.echo(report.summary()), stop)
         finally:
+            fetcher.cancel()  # done, or Ctrl-C: no fetch still running holds the exit up
             pool.shutdown(wait=True, cancel_futures=True)
             fetcher.close()
 
@@ -141,8 +146,11 @@ def _unique(listed: Iterable[ListedURL]) -> list[ListedURL]:
 
 
 class _stop_on_sigterm:  # noqa: N801 - used as a context manager, named like one
-    """A stop event set by SIGTERM (in the main thread), so a poll in progress finishes first;
-    a second SIGTERM stops at once."""
+    """A stop event set by SIGTERM (in the main thread), which also calls ``on_stop`` (cancel the
+    fetches: the run then ends within moments, cleanly); a second SIGTERM stops at once."""
+
+    def __init__(self, on_stop: Callable[[], None]) -> None:
+        self.on_stop = on_stop
 
     def __enter__(self) -> threading.Event:
         self.stop = threading.Event()
@@ -155,6 +163,7 @@ class _stop_on_sigterm:  # noqa: N801 - used as a context manager, named like on
         if self.stop.is_set():  # a second SIGTERM: stop now (claims not sent are given back)
             raise KeyboardInterrupt
         self.stop.set()
+        self.on_stop()
 
     def __exit__(self, *exc_info: object) -> None:
         if self.previous is not None:

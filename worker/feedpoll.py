@@ -6,10 +6,14 @@ more), parse the changed ones, and send their entries through ``worker.crawl``. 
 validators are saved only when every one of its entries was dealt with (queued, skipped as a
 duplicate, or rejected for good): if a page failed for a passing reason, the next poll reads the
 feed again, and the door makes sure only that page is fetched again.
+
+Whatever goes wrong with one feed (fetching it, parsing it) is that feed's failure: counted in
+the poll line's ``failed`` with its reason, and every other feed is polled as usual.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -29,6 +33,8 @@ from worker.settings import Settings
 from worker.sources.feeds import Feed, FeedEntry, parse_feed
 from worker.sources.fetch import Fetched, Fetcher
 from worker.sources.urls import ListedURL
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -131,6 +137,9 @@ class FeedPoller:
                     continue
                 changed.append((parse_feed(fetched.body, fetched.url, fetched.content_type), fetched))
             except NewsflowError as exc:
+                report.fail(type(exc).__name__, f"{listed.url}: {exc}")
+            except Exception as exc:  # a surprise (a bug, a library's): still this feed's failure alone
+                log.exception("feed=%s outcome=poll_error", listed.url)
                 report.fail(type(exc).__name__, f"{listed.url}: {exc}")
         report.changed = len(changed)
         jobs = [

@@ -7,10 +7,11 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker import __version__
+from worker.sources.policy import parse_allow_list
 
 STAGES = ("clean", "extract", "summarise", "publish")
 
@@ -104,7 +105,15 @@ class Settings(BaseSettings):
         1.0, ge=0, description="Least time between two requests to one host (robots.txt Crawl-delay wins)."
     )
     fetch_timeout_seconds: float = Field(
-        20.0, gt=0, description="Time-out of connect and each read, and the budget of one whole response."
+        20.0,
+        gt=0,
+        description="Deadline of one request (connect, TLS, headers, body); a fetch's retries and "
+        "redirects together get (retries + 1) times it.",
+    )
+    fetch_allow_private: str = Field(
+        "",
+        description="Comma-separated addresses inside the network producers may fetch from: host:port, "
+        "host, an IP, [IPv6]:port or a CIDR block (10.0.0.0/8). Empty: none.",
     )
     fetch_max_redirects: int = Field(5, ge=0, le=30, description="Redirects followed per request.")
     fetch_retries: int = Field(3, ge=0, le=10, description="Retries on 5xx, 429 and connection errors.")
@@ -137,6 +146,12 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(True, description="Record metrics (off only to measure their cost).")
     task_events: bool = Field(False, description="Send Celery task events (for Flower).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("fetch_allow_private")
+    @classmethod
+    def _allow_list_parses(cls, value: str) -> str:
+        parse_allow_list(value)  # a malformed entry is a ValueError naming it, at start-up
+        return value
 
     @property
     def soft_time_limit_seconds(self) -> int:

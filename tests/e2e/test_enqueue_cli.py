@@ -21,16 +21,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def env(redis_server: LocalRedis) -> dict[str, str]:
-    return worker_env(
-        redis_server.url,
-        f"nfcli-{secrets.token_hex(3)}",
-        fetch_host_interval_seconds="0",
-        fetch_backoff_seconds="0.01",
-    )
-
-
-@pytest.fixture
 def site() -> Iterator[Site]:
     with Site() as news:
         news.routes["/robots.txt"] = Route(b"User-agent: *\nAllow: /\n", content_type="text/plain")
@@ -40,6 +30,17 @@ def site() -> Iterator[Site]:
             rss("CLI Gazette", ["/a.html", "/b.html"]), content_type="application/rss+xml", etag=True
         )
         yield news
+
+
+@pytest.fixture
+def env(redis_server: LocalRedis, site: Site) -> dict[str, str]:
+    return worker_env(
+        redis_server.url,
+        f"nfcli-{secrets.token_hex(3)}",
+        fetch_host_interval_seconds="0",
+        fetch_backoff_seconds="0.01",
+        fetch_allow_private=site.netloc,  # the test's own server, inside the network, and no other
+    )
 
 
 def test_a_url_list_ends_with_one_summary_line_and_no_progress_bar_off_a_terminal(

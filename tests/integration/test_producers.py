@@ -1,22 +1,33 @@
-"""Producers against a real HTTP server on 127.0.0.1 and a real Redis: feeds, URLs, the door.
+"""Producers against real HTTP servers on loopback and a real Redis: feeds, URLs, the door.
 
 The server serves feeds and pages written for these tests (RSS 2.0, Atom, relative links, a
-page that 404s, a slow page, a redirect loop, a huge page, a PDF, a path robots.txt forbids).
-No worker consumes these prefixes: what the producer queued is read back from the queue itself.
+page that 404s, a slow page, a redirect loop, a huge page, a PDF, a path robots.txt forbids),
+and hostile ones: links into the network, a feed that lies about its encoding, one the parser
+chokes on, one on an IPv6 literal, answers trickled one byte at a time. The producers may fetch
+from the test's own server only (``NEWSFLOW_FETCH_ALLOW_PRIVATE``). No worker consumes these
+prefixes: what the producer queued is read back from the queue itself.
 """
 
 from __future__ import annotations
 
+import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
-from tests.httpsite import Route, Site
+from tests.conftest import REPO, wait_until, worker_env
+from tests.httpsite import Listener, Route, Site
 from tests.integration.test_door import client_for, queued_records, settings_for
 from worker import stream
 from worker.crawl import PageJob, enqueue_pages
+from worker.door import Claim, Door
 from worker.feedpoll import FeedPoller, PollReport
 from worker.feedstate import RedisRobotsStore
 from worker.localredis import LocalRedis
@@ -102,6 +113,16 @@ def site() -> Iterator[Site]:
         yield news
 
 
+def allow(*sites: Site) -> str:
+    """``NEWSFLOW_FETCH_ALLOW_PRIVATE`` for these test servers and nothing else."""
+    return ",".join(site.netloc for site in sites)
+
+
+def producer_settings(server: LocalRedis, *sites: Site, **overrides: Any) -> Settings:
+    """A fresh key prefix, quick fetch time-outs, and only these servers allowed inside the network."""
+    return settings_for(server, fetch_allow_private=allow(*sites), **overrides)
+
+
 class Polling:
     """A producer process: its fetcher, threads, Celery app and poller."""
 
@@ -124,7 +145,7 @@ FEEDS = ("/feeds/main.rss", "/feeds/city.atom", "/feeds/relative.rss", "/feeds/s
 def test_two_polls_queue_each_article_exactly_once_and_reject_the_rest_with_reasons(
     site: Site, redis_server: LocalRedis
 ) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     producer = Polling(settings, client)
     first = producer.poll(site, *FEEDS)
     second = producer.poll(site, *FEEDS)
@@ -169,7 +190,7 @@ def test_two_polls_queue_each_article_exactly_once_and_reject_the_rest_with_reas
 
 
 def test_a_changed_feed_costs_one_request_per_new_entry_only(site: Site, redis_server: LocalRedis) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     producer = Polling(settings, client)
     producer.poll(site, "/feeds/main.rss")
     site.routes["/news/new.html"] = Route(article_page("New"))
@@ -188,7 +209,7 @@ def test_a_changed_feed_costs_one_request_per_new_entry_only(site: Site, redis_s
 def test_a_second_producer_shares_feed_state_robots_and_the_door_through_redis(
     site: Site, redis_server: LocalRedis
 ) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     first = Polling(settings, client)
     first.poll(site, *FEEDS[:3])
     first.close()
@@ -201,7 +222,7 @@ def test_a_second_producer_shares_feed_state_robots_and_the_door_through_redis(
 
 
 def test_a_url_list_is_fetched_once_per_canonical_url(site: Site, redis_server: LocalRedis) -> None:
-    settings, client = settings_for(redis_server), client_for(redis_server)
+    settings, client = producer_settings(redis_server, site), client_for(redis_server)
     fetcher = Fetcher(settings, robots_store=RedisRobotsStore(client, settings))
     jobs = [
         PageJob(site.url(GOOD[0]), "urls.txt:1"),
@@ -227,3 +248,183 @@ def test_a_url_list_is_fetched_once_per_canonical_url(site: Site, redis_server: 
         site.url(GOOD[1]),
     ]
     assert len(site.hits(GOOD[0])) == 1 and len(site.hits("/news/missing.html")) == 1
+
+
+# --- Hostile input ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def internal() -> Iterator[Site]:
+    """A host inside the network, not listed as allowed, with a page no producer may publish."""
+    with Site() as inside:
+        inside.routes["/robots.txt"] = Route(b"User-agent: *\nAllow: /\n", content_type="text/plain")
+        for path in ("/token", "/token2"):
+            inside.routes[path] = Route(article_page("Internal token 7f3a9c"))
+        yield inside
+
+
+def test_feed_entries_pointing_inside_the_network_are_refused_dead_lettered_and_remembered(
+    site: Site, internal: Site, redis_server: LocalRedis
+) -> None:
+    with Listener() as redis_port:  # stands in for Redis: a request to it must never be sent
+        inside = [
+            f"http://127.0.0.1:{internal.port}/token",
+            f"http://2130706433:{internal.port}/token",
+            f"http://0x7f000001:{internal.port}/token",
+            f"http://127.1:{internal.port}/token",
+            f"http://[::ffff:127.0.0.1]:{internal.port}/token",
+            site.url("/news/jump.html"),  # redirects inside
+            f"http://127.0.0.1:{redis_port.port}/",
+        ]
+        site.routes["/news/jump.html"] = Route(
+            status=302, location=f"http://0x7f000001:{internal.port}/token2"
+        )
+        site.routes["/feeds/inside.rss"] = Route(
+            rss("Inside Job", [site.url(GOOD[0]), *inside]), content_type="application/rss+xml"
+        )
+        settings, client = producer_settings(redis_server, site), client_for(redis_server)
+        producer = Polling(settings, client)
+        first = producer.poll(site, "/feeds/inside.rss")
+        second = producer.poll(site, "/feeds/inside.rss")  # no validators: the feed is read again
+        producer.close()
+        assert redis_port.received() == 0
+    assert internal.hits() == []
+    assert [r["url"] for r in queued_records(client, settings)] == [site.url(GOOD[0])]
+    assert (first.entries.queued, dict(first.entries.rejected)) == (1, {"ForbiddenAddress": len(inside)})
+    letters = stream.read_range(client, settings.dead_letter_stream)
+    assert sorted(e.fields["error_class"] for e in letters) == ["ForbiddenAddress"] * len(inside)
+    # Remembered at the door like any page rejected for good: not fetched, not refused, again.
+    assert (second.entries.queued, second.entries.duplicates, second.entries.rejected.total()) == (
+        0,
+        len(inside) + 1,
+        0,
+    )
+    assert len(site.hits("/news/jump.html")) == 1
+
+
+UTF16_FEED_WITH_A_LONE_SURROGATE = (
+    '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>T &#xD800;</title>'
+    "<item><title>Lost</title><link>/news/lost.html</link></item></channel></rss>"
+).encode("utf-16")
+
+
+def test_one_broken_feed_fails_alone_and_every_other_feed_is_polled(
+    site: Site, redis_server: LocalRedis
+) -> None:
+    site.routes["/feeds/gzip-lie.rss"] = Route(
+        rss("Gzip Lie", [GOOD[3]]), content_type="application/rss+xml", headers={"Content-Encoding": "gzip"}
+    )
+    surrogate = rss("Odd &#xD800; Chars", [GOOD[4]]).replace(b"Story 0", b"Story &#xD800; 0")
+    site.routes["/feeds/surrogate.rss"] = Route(surrogate, content_type="application/rss+xml")
+    site.routes["/feeds/utf16.rss"] = Route(
+        UTF16_FEED_WITH_A_LONE_SURROGATE, content_type="application/rss+xml"
+    )
+    site.routes["/feeds/good.rss"] = Route(rss("Good", [GOOD[2]]), content_type="application/rss+xml")
+    with Site("::1") as site6, Listener() as closed:
+        site6.routes["/robots.txt"] = Route(b"User-agent: *\nAllow: /\n", content_type="text/plain")
+        site6.routes["/v6/story.html"] = Route(article_page("Six"))
+        site6.routes["/feed.rss"] = Route(rss("Six", ["/v6/story.html"]), content_type="application/rss+xml")
+        settings, client = producer_settings(redis_server, site, site6), client_for(redis_server)
+        feeds = [
+            ListedURL(site.url(path), "test")
+            for path in ("/feeds/gzip-lie.rss", "/feeds/surrogate.rss", "/feeds/utf16.rss", "/feeds/good.rss")
+        ] + [
+            ListedURL(site6.url("/feed.rss"), "test"),
+            ListedURL(f"http://127.0.0.1:{closed.port}/feed.rss", "test"),  # not allowed
+        ]
+        producer = Polling(settings, client)
+        report = producer.poller.poll(feeds)
+        producer.close()
+        assert closed.received() == 0
+    assert (report.feeds, report.changed) == (6, 3)
+    assert dict(report.failed) == {"FetchFailed": 1, "InvalidFeed": 1, "ForbiddenAddress": 1}
+    assert "DecodingError" in report.failure_examples["FetchFailed"]
+    assert "6 feeds, 0 unchanged, 3 changed, 3 failed" in report.summary()
+    records = queued_records(client, settings)
+    assert sorted(r["url"] for r in records) == sorted(
+        [site.url(GOOD[2]), site.url(GOOD[4]), site6.url("/v6/story.html")]
+    )
+    odd = next(r for r in records if r["url"] == site.url(GOOD[4]))
+    assert (odd["source"], odd["title"]) == ("Odd \ufffd Chars", "Story \ufffd 0")
+
+
+def start_enqueue(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "worker", "enqueue", *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_stops_a_feed_poller_whose_feed_trickles_forever(
+    site: Site, redis_server: LocalRedis
+) -> None:
+    site.routes["/feeds/trickle.rss"] = Route(trickle=0.2)
+    # A deadline of 10 minutes: only the SIGTERM can end this poll within the test's time.
+    env = worker_env(
+        redis_server.url,
+        f"nfsig-{secrets.token_hex(3)}",
+        fetch_timeout_seconds="600",
+        fetch_allow_private=allow(site),
+    )
+    process = start_enqueue(env, "--feed", site.url("/feeds/trickle.rss"), "--every", "1s")
+    try:
+        wait_until(
+            lambda: site.hits("/feeds/trickle.rss") or process.poll() is not None, 60, "the feed request"
+        )
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "1 feeds, 0 unchanged, 0 changed, 1 failed (FetchCancelled x1" in stdout
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_stops_a_url_list_mid_fetch_and_gives_every_unfetched_page_back(
+    site: Site, redis_server: LocalRedis, tmp_path: Path
+) -> None:
+    trickling = [f"/news/trickle-{n}.html" for n in range(3)]
+    for path in trickling:
+        site.routes[path] = Route(trickle=0.2)
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{site.url(path)}\n" for path in (GOOD[0], *trickling)))
+    prefix = f"nfsig-{secrets.token_hex(3)}"
+    # One fetching thread, two pages in flight: at the SIGTERM the first trickling page is being
+    # fetched, the second waits for the thread, the third is claimed but not yet handed over.
+    env = worker_env(
+        redis_server.url,
+        prefix,
+        fetch_timeout_seconds="600",
+        fetch_concurrency="1",
+        fetch_allow_private=allow(site),
+    )
+    process = start_enqueue(env, "--urls", str(urls))
+    try:
+        wait_until(
+            lambda: (site.hits(GOOD[0]) and site.hits(trickling[0])) or process.poll() is not None,
+            60,
+            "the first trickling request",
+        )
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert stdout.startswith("queued 1, duplicates skipped 0, rejected 2: FetchCancelled x2"), stdout
+    assert site.hits(trickling[2]) == []
+    settings = Settings(redis_url=redis_server.url, key_prefix=prefix)
+    client = client_for(redis_server)
+    assert [r["url"] for r in queued_records(client, settings)] == [site.url(GOOD[0])]
+    door = Door(client, settings)
+    # Every trickling page's claim was given back: the next run fetches them, nothing is lost.
+    for path in trickling:
+        assert client.exists(*door.keys(Claim.for_url(site.url(path)))) == 0
+    assert client.exists(*door.keys(Claim.for_url(site.url(GOOD[0])))) == 2

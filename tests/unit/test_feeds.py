@@ -98,3 +98,25 @@ def test_a_url_string_is_never_fetched_by_the_parser() -> None:
     # feedparser fetches a str that looks like a URL; parse_feed hands it bytes as a stream.
     with pytest.raises(InvalidFeed):
         parse_feed(b"http://127.0.0.1:1/feed.xml", FEED_URL)
+
+
+@pytest.mark.parametrize(
+    "reference", [b"&#xD800;", b"&#xdfff;", b"&#55296;", b"&#x110000;", b"&#99999999999999999999;"]
+)
+def test_a_character_reference_to_no_character_costs_that_character_only(reference: bytes) -> None:
+    # Not well-formed XML, so feedparser's lenient parser reads it, and used to raise on it.
+    body = RSS.replace(b"Harbour Gazette", b"Harbour " + reference + b" Gazette").replace(
+        b"Bridge closes", b"Bridge " + reference + b" closes"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert feed.title == "Harbour \ufffd Gazette"
+    assert [e.url for e in feed.entries] == [e.url for e in parse_feed(RSS, FEED_URL).entries]
+    assert feed.entries[0].title == "Bridge \ufffd closes for repairs & works"
+
+
+def test_a_feed_the_parser_cannot_read_is_an_invalid_feed_not_a_crash() -> None:
+    # In UTF-16 the bad reference is out of reach of the byte-level repair: the parser's own
+    # exception (UnicodeEncodeError) must come out as this feed's InvalidFeed.
+    body = RSS.replace(b"Harbour Gazette", b"Harbour &#xD800; Gazette").decode().replace("utf-8", "utf-16")
+    with pytest.raises(InvalidFeed, match="could not be parsed"):
+        parse_feed(body.encode("utf-16"), FEED_URL)

@@ -30,6 +30,8 @@ class FakeClock:
         ("HTTP://News.Test/a?b#c", "http://news.test:80"),
         ("https://news.test/a", "https://news.test:443"),
         ("http://127.0.0.1:8080/x", "http://127.0.0.1:8080"),
+        ("http://[::1]:8080/feed.xml", "http://[::1]:8080"),
+        ("https://[2001:DB8::1]/a", "https://[2001:db8::1]:443"),
     ],
 )
 def test_origin_of_names_scheme_host_and_port(url: str, origin: str) -> None:

@@ -5,11 +5,13 @@
     NewsflowError                       (tasks.errors)
     ├── TransientError
     │   └── FetchFailed                 connection error or 5xx/429 after the retries: try again later
-    │       └── FetchTimeout            no answer within NEWSFLOW_FETCH_TIMEOUT_SECONDS
+    │       ├── FetchTimeout            no complete answer within NEWSFLOW_FETCH_TIMEOUT_SECONDS
+    │       └── FetchCancelled          the producer is stopping: not fetched, not lost
     └── PermanentError
         ├── InputTooLarge               (tasks.errors) the body is over NEWSFLOW_MAX_INPUT_BYTES
         ├── UnsupportedContent          (tasks.errors) the response is not HTML
         ├── UnsupportedURL              not an absolute http:// or https:// URL
+        ├── ForbiddenAddress            the host is inside the network (loopback, private, metadata…)
         ├── RobotsDisallowed            the host's robots.txt forbids the path to our User-Agent
         ├── TooManyRedirects            a redirect loop, or more than NEWSFLOW_FETCH_MAX_REDIRECTS
         ├── HTTPClientError             a 4xx answer (404, 410, 403, …)
@@ -32,8 +34,16 @@ class FetchTimeout(FetchFailed):
     """The server did not answer, or did not finish its answer, in time."""
 
 
+class FetchCancelled(FetchFailed):
+    """The producer is stopping (SIGTERM): the fetch was given up, to be tried on the next run."""
+
+
 class UnsupportedURL(PermanentError):
     """The URL is not an absolute http:// or https:// URL."""
+
+
+class ForbiddenAddress(PermanentError):
+    """The host resolves to an address the fetch policy refuses (inside the network, or metadata)."""
 
 
 class RobotsDisallowed(PermanentError):

@@ -2,6 +2,10 @@
 
 Relative links are resolved against the feed's ``xml:base`` or its own URL; dates become ISO 8601
 in UTC. Parsing is pure: it takes the bytes the fetcher got and never touches the network itself.
+
+A feed is hostile input. A character reference to no character (``&#xD800;``, ``&#x110000;``)
+becomes U+FFFD before parsing, as an HTML parser would read it (feedparser's lenient parser
+raises on it); anything else the parser raises is this feed's ``InvalidFeed``, never the poller's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import feedparser
 from worker.sources.errors import InvalidFeed
 
 _EMAIL_AND_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,40})|([0-9]{1,40}));")
+_REPLACEMENT = b"&#xFFFD;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +58,11 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    # A stream, never a str: given a str, feedparser would treat it as a URL or a file name.
-    parsed: Any = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        # A stream, never a str: given a str, feedparser would treat it as a URL or a file name.
+        parsed: Any = feedparser.parse(io.BytesIO(_repair_references(body)), response_headers=headers)
+    except Exception as exc:  # a lenient parser of hostile bytes: whatever it raises is about them
+        raise InvalidFeed(f"{url} could not be parsed ({type(exc).__name__}: {exc})") from exc
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise InvalidFeed(f"{url} is not an RSS or Atom feed" + (f" ({problem})" if problem else ""))
@@ -79,6 +88,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
         entries=entries,
         without_link=without_link,
     )
+
+
+def _repair_references(body: bytes) -> bytes:
+    """Numeric character references to no character (surrogates, past U+10FFFF) as U+FFFD."""
+
+    def repair(match: re.Match[bytes]) -> bytes:
+        hexadecimal, decimal = match.groups()
+        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        return _REPLACEMENT if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group(0)
+
+    return _CHARACTER_REFERENCE.sub(repair, body)
 
 
 def _entry_link(entry: Any) -> str | None:

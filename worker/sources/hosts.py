@@ -6,19 +6,25 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+
+import httpx
 
 # A robots.txt Crawl-delay above this is held to it: a feed must still be read within its poll.
 MAX_CRAWL_DELAY_SECONDS = 60.0
 
 
 def origin_of(url: str) -> str:
-    """The scheme, host and port of a URL: the unit that politeness and robots.txt apply to."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port or (443 if scheme == "https" else 80)
-    return f"{scheme}://{host}:{port}"
+    """The scheme, host and port of a URL: the unit that politeness and robots.txt apply to.
+
+    Parsed as httpx parses what it fetches; an IPv6 host keeps its brackets (``http://[::1]:80``),
+    so the origin is itself a URL (robots.txt lives under it). Raises ``httpx.InvalidURL``.
+    """
+    parsed = httpx.URL(url)
+    host = parsed.raw_host.decode("ascii").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{parsed.scheme}://{host}:{port}"
 
 
 class HostLimiter:
