@@ -15,6 +15,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from tasks.words import word_tokens
+
 # Phrases that, making up (nearly) a whole line, mark it as page furniture rather than article.
 _BOILERPLATE_LINE = re.compile(
     r"""^\W*(?:
@@ -33,7 +35,6 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_WORD = re.compile(r"\w+")
 # What separates a headline from the site name in a page title: "Headline - Site", "Site | Headline".
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+")
 MIN_CONTENT_WORDS = 10
@@ -58,7 +59,7 @@ MAX_BOILERPLATE_WORDS = 12
 def is_boilerplate_line(line: str) -> bool:
     """True for a short line that is page furniture ("Share This:", "Lost your password?")."""
     stripped = line.strip()
-    return len(_WORD.findall(stripped)) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE_LINE.match(stripped))
+    return len(word_tokens(stripped)) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE_LINE.match(stripped))
 
 
 def strip_share_widget(line: str) -> str:
@@ -70,7 +71,7 @@ def strip_share_widget(line: str) -> str:
 def is_content_line(line: str) -> bool:
     """True for a line that reads like article prose: long enough and ending like a sentence."""
     stripped = line.strip()
-    words = len(_WORD.findall(stripped))
+    words = len(word_tokens(stripped))
     if words >= 2 * MIN_CONTENT_WORDS:
         return True
     return words >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
@@ -79,13 +80,13 @@ def is_content_line(line: str) -> bool:
 def headline_of(title: str) -> str:
     """The headline part of a page title: its longest part between separators."""
     parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    return max(parts, key=lambda part: len(_WORD.findall(part))) if parts else title
+    return max(parts, key=lambda part: len(word_tokens(part))) if parts else title
 
 
 def is_headline(line: str, headline: str) -> bool:
     """True when a line repeats the headline (allowing a few words more or less)."""
-    head = {word.lower() for word in _WORD.findall(headline)}
-    words = _WORD.findall(line)
+    head = {word.lower() for word in word_tokens(headline)}
+    words = word_tokens(line)
     if not head or not words or len(words) > 2 * len(head) + 3:
         return False
     common = head & {word.lower() for word in words}
@@ -114,7 +115,7 @@ def content_runs(lines: Sequence[str], max_gap: int = MAX_GAP) -> list[tuple[int
 def _prose_weight(line: str) -> float:
     if not is_content_line(line):
         return 0.0
-    words = len(_WORD.findall(line))
+    words = len(word_tokens(line))
     return float(words) if _SENTENCE_END.search(line.rstrip()) else UNFINISHED_WEIGHT * words
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_WORD = re.compile(r"\w+")
+from tasks.words import word_tokens
+
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 SHINGLE = 3
 MIN_SUPPORT = 0.5
@@ -21,7 +22,7 @@ MIN_PROSE_WORDS = 15
 
 def words(text: str) -> list[str]:
     """The lower-cased words of a text."""
-    return [word.lower() for word in _WORD.findall(text)]
+    return [word.lower() for word in word_tokens(text)]
 
 
 def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
@@ -31,7 +32,7 @@ def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
 def is_prose(paragraph: str, min_words: int = MIN_PROSE_WORDS) -> bool:
     """True for a paragraph long enough, and ending like a sentence, to stand on its own."""
     stripped = paragraph.rstrip()
-    return len(_WORD.findall(stripped)) >= min_words and bool(_SENTENCE_END.search(stripped))
+    return len(word_tokens(stripped)) >= min_words and bool(_SENTENCE_END.search(stripped))
 
 
 def combine_paragraphs(

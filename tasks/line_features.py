@@ -22,8 +22,8 @@ from tasks.boilerplate import (
     is_content_line,
     is_headline,
 )
+from tasks.words import word_tokens
 
-_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SEPARATORS = re.compile(r"[|•·»«›/>]")
 _DATE_OR_TIME = re.compile(
@@ -67,7 +67,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def _own_features(line: str) -> tuple[float, ...]:
-    words = _WORD.findall(line)
+    words = word_tokens(line)
     count = len(words) or 1
     stripped = line.rstrip()
     return (

@@ -7,6 +7,7 @@ import pytest
 from tasks.clean import clean_article
 from tasks.html_extract import parse_html
 from tasks.models import ArticleRecord
+from tests.multilingual import SAMPLES, Sample, expected_text, page
 
 MIXED = (
     "Городские власти объявили о строительстве новых станций метро.",
@@ -39,3 +40,9 @@ def test_a_page_given_as_text_is_parsed_as_that_text_whatever_it_declares(prolog
     assert tree is not None
     assert [p.text_content() for p in tree.iter("p")] == list(MIXED)
     assert clean_article(ArticleRecord(id="m", html=html)).text == "\n\n".join(MIXED)
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.legacy], ids=lambda s: s.key)
+def test_a_page_text_with_a_stale_legacy_meta_comes_out_as_written(sample: Sample) -> None:
+    article = clean_article(ArticleRecord(id="s", html=page(sample, sample.legacy[0])))
+    assert article.text == expected_text(sample)
