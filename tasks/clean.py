@@ -105,6 +105,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         byline=byline,
         text=text,
         enqueued_at=record.enqueued_at,
+        origin=record.origin,
     )
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from tasks.clean import clean_article
 from tasks.html_extract import parse_html
 from tasks.models import ArticleRecord
-from tests.multilingual import SAMPLES, Sample, expected_text, page
+from tests.multilingual import SAMPLES, Sample, all_variants, expected_text, page, write_files
+from worker.cli import main
 
 MIXED = (
     "Городские власти объявили о строительстве новых станций метро.",
@@ -46,3 +51,24 @@ def test_a_page_given_as_text_is_parsed_as_that_text_whatever_it_declares(prolog
 def test_a_page_text_with_a_stale_legacy_meta_comes_out_as_written(sample: Sample) -> None:
     article = clean_article(ArticleRecord(id="s", html=page(sample, sample.legacy[0])))
     assert article.text == expected_text(sample)
+
+
+def test_process_gives_every_declared_variant_of_the_set_as_written_with_its_origin(tmp_path: Path) -> None:
+    chosen = [variant for variant in all_variants() if variant.declared]
+    written = write_files(tmp_path / "pages", chosen)
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["process", str(tmp_path / "pages"), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    records = {r["origin"]: r for r in map(json.loads, output.read_text().splitlines())}
+    assert set(records) == set(written)
+    wrong = {
+        origin: (record.get("error") or record["text"][:60], record.get("language"))
+        for origin, record in records.items()
+        if (record.get("text"), record.get("language"), record.get("title"))
+        != (
+            expected_text(written[origin].sample),
+            written[origin].sample.language,
+            written[origin].sample.title,
+        )
+    }
+    assert wrong == {}
