@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from tasks.clean import clean_article
-from tasks.html_extract import parse_html
+from tasks.html_extract import parse_html, trafilatura_document
 from tasks.models import ArticleRecord
+from tasks.readability_text import readability_paragraphs
 from tests.multilingual import SAMPLES, Sample, all_variants, expected_text, page, write_files
 from worker.cli import main
 
@@ -44,6 +46,9 @@ def test_a_page_given_as_text_is_parsed_as_that_text_whatever_it_declares(prolog
     tree = parse_html(html)
     assert tree is not None
     assert [p.text_content() for p in tree.iter("p")] == list(MIXED)
+    assert readability_paragraphs(copy.deepcopy(tree)) == list(MIXED)
+    document = trafilatura_document(tree, None)
+    assert document is not None and document.text.split("\n") == list(MIXED)
     assert clean_article(ArticleRecord(id="m", html=html)).text == "\n\n".join(MIXED)
 
 
