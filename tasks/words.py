@@ -37,7 +37,7 @@ _CACHE_SIZE = 4096
 
 def word_tokens(text: str) -> list[str]:
     """The words of a text: ``\\w+`` runs, with runs of unspaced scripts split into their words."""
-    if not _BEYOND_LATIN.search(text) or not _NEEDS_UNICODE.search(text):
+    if text.isascii() or not _BEYOND_LATIN.search(text) or not _NEEDS_UNICODE.search(text):
         return _SIMPLE_TOKEN.findall(text)
     tokens: list[str] = []
     for token in _TOKEN.findall(text):
@@ -50,7 +50,7 @@ def word_tokens(text: str) -> list[str]:
 
 def count_words(text: str) -> int:
     """How many words a text has: whitespace-separated tokens, each unspaced run counted in words."""
-    if not _BEYOND_LATIN.search(text) or not _UNSPACED.search(text):
+    if text.isascii() or not _BEYOND_LATIN.search(text) or not _UNSPACED.search(text):
         return len(text.split())
     return sum(max(1, len(word_tokens(token))) if _UNSPACED.search(token) else 1 for token in text.split())
 
