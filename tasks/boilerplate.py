@@ -19,6 +19,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from tasks.words import CLAUSE_STOPS, CLOSERS, SENTENCE_STOPS, word_tokens
+
 # Phrases that, making up (nearly) a whole line, mark it as page furniture rather than article.
 _BOILERPLATE_LINE = re.compile(
     r"""^\W*(?:
@@ -36,8 +38,7 @@ _BOILERPLATE_LINE = re.compile(
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS)}][{re.escape(CLOSERS)}]*$")
 # What separates a headline from the site name in a page title: "Headline - Site", "Site | Headline".
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+")
 MIN_CONTENT_WORDS = 10
@@ -62,7 +63,7 @@ MAX_BOILERPLATE_WORDS = 12
 # row is a menu. Both numbers measured by bench/clean_quality.py (see bench/README.md).
 MENU_LINE_WORDS = 8
 MENU_RUN = 3
-_LINE_END = re.compile(r"[.!?…:;,\"'”’»)\]]$")
+_LINE_END = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS + CLOSERS)},，、]$")
 _DIGIT = re.compile(r"\d")
 # Link separators between menu items flattened onto one line: "Home | News | Sport".
 _NAV_SEPARATOR = re.compile(r"\s[|•·»›]\s")
@@ -71,7 +72,7 @@ _NAV_SEPARATOR = re.compile(r"\s[|•·»›]\s")
 def is_boilerplate_line(line: str) -> bool:
     """True for a short line that is page furniture ("Share This:", "Lost your password?")."""
     stripped = line.strip()
-    return len(_WORD.findall(stripped)) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE_LINE.match(stripped))
+    return len(word_tokens(stripped)) <= MAX_BOILERPLATE_WORDS and bool(_BOILERPLATE_LINE.match(stripped))
 
 
 def strip_share_widget(line: str) -> str:
@@ -83,7 +84,7 @@ def strip_share_widget(line: str) -> str:
 def is_content_line(line: str) -> bool:
     """True for a line that reads like article prose: long enough and ending like a sentence."""
     stripped = line.strip()
-    words = len(_WORD.findall(stripped))
+    words = len(word_tokens(stripped))
     if words >= 2 * MIN_CONTENT_WORDS:
         return True
     return words >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
@@ -101,7 +102,7 @@ def is_menu_line(line: str, max_words: int = MENU_LINE_WORDS) -> bool:
     if _LINE_END.search(stripped):
         return False
     return is_link_bar(stripped) or (
-        0 < len(_WORD.findall(stripped)) <= max_words and not _DIGIT.search(stripped)
+        0 < len(word_tokens(stripped)) <= max_words and not _DIGIT.search(stripped)
     )
 
 
@@ -126,13 +127,13 @@ def has_page_furniture(
 def headline_of(title: str) -> str:
     """The headline part of a page title: its longest part between separators."""
     parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
-    return max(parts, key=lambda part: len(_WORD.findall(part))) if parts else title
+    return max(parts, key=lambda part: len(word_tokens(part))) if parts else title
 
 
 def is_headline(line: str, headline: str) -> bool:
     """True when a line repeats the headline (allowing a few words more or less)."""
-    head = {word.lower() for word in _WORD.findall(headline)}
-    words = _WORD.findall(line)
+    head = {word.lower() for word in word_tokens(headline)}
+    words = word_tokens(line)
     if not head or not words or len(words) > 2 * len(head) + 3:
         return False
     common = head & {word.lower() for word in words}
@@ -161,7 +162,7 @@ def content_runs(lines: Sequence[str], max_gap: int = MAX_GAP) -> list[tuple[int
 def _prose_weight(line: str) -> float:
     if not is_content_line(line):
         return 0.0
-    words = len(_WORD.findall(line))
+    words = len(word_tokens(line))
     return float(words) if _SENTENCE_END.search(line.rstrip()) else UNFINISHED_WEIGHT * words
 
 

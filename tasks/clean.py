@@ -24,8 +24,12 @@ from tasks.html_extract import extract_html, is_page_source
 from tasks.language import detect_language
 from tasks.models import ArticleRecord, CleanedArticle
 from tasks.text_body import page_article_lines
+from tasks.words import count_words
 
 MAX_TITLE_WORDS = 25
+# A line ending like this goes on or ends a sentence: not a headline (full stops, colons and commas
+# of Latin, CJK, full-width, Arabic and Urdu, and Devanagari's danda).
+_NOT_TITLE_ENDINGS = (".", ":", ",", "。", "．", "：", "，", "、", "،", "۔", "।")
 # Below this the detector is guessing (very short or mixed text): a declared language wins.
 MIN_LANGUAGE_PROBABILITY = 0.5
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -89,7 +93,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
             dateline = found.place
             paragraphs[0] = found.body
     text = "\n\n".join(paragraphs).strip()
-    words = len(text.split())
+    words = count_words(text)
     if words < options.min_words:
         raise EmptyArticle(
             f"{words} words of article text left after cleaning (at least {options.min_words} needed)"
@@ -108,6 +112,7 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
         byline=byline,
         text=text,
         enqueued_at=record.enqueued_at,
+        origin=record.origin,
     )
 
 
@@ -162,8 +167,13 @@ def choose_language(text: str, declared: str | None) -> str | None:
 
 
 def repair_text(text: str) -> str:
-    """Fix mojibake and odd Unicode (ftfy) and drop control characters."""
-    return _CONTROL.sub("", ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))
+    """Fix mojibake and odd Unicode (ftfy) and drop control characters.
+
+    Quotes stay curly and full-width characters stay full-width (ftfy would make "，" a "," and
+    "ＪＲ" a "JR"): the text comes out as its publisher wrote it.
+    """
+    fixed = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_character_width=False)
+    return _CONTROL.sub("", fixed)
 
 
 # "…the community.Dr Venter said": a sentence end glued to the next sentence, as in flattened text.
@@ -187,11 +197,10 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _is_title_line(line: str, has_more: bool) -> bool:
-    words = line.split()
     return (
         has_more
-        and 0 < len(words) <= MAX_TITLE_WORDS
-        and not line.rstrip().endswith((".", ":", ","))
+        and 0 < count_words(line) <= MAX_TITLE_WORDS
+        and not line.rstrip().endswith(_NOT_TITLE_ENDINGS)
         and not is_boilerplate_line(line)
         and not is_byline(line)
     )

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-_WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+from tasks.words import CLAUSE_STOPS, CLOSERS, SENTENCE_STOPS, word_tokens
+
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS)}][{re.escape(CLOSERS)}]*$")
 SHINGLE = 3
 MIN_SUPPORT = 0.5
 MIN_PROSE_WORDS = 15
@@ -32,7 +33,7 @@ STRAY_SHARE = 0.2
 
 def words(text: str) -> list[str]:
     """The lower-cased words of a text."""
-    return [word.lower() for word in _WORD.findall(text)]
+    return [word.lower() for word in word_tokens(text)]
 
 
 def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
@@ -42,7 +43,7 @@ def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
 def is_prose(paragraph: str, min_words: int = MIN_PROSE_WORDS) -> bool:
     """True for a paragraph long enough, and ending like a sentence, to stand on its own."""
     stripped = paragraph.rstrip()
-    return len(_WORD.findall(stripped)) >= min_words and bool(_SENTENCE_END.search(stripped))
+    return len(word_tokens(stripped)) >= min_words and bool(_SENTENCE_END.search(stripped))
 
 
 def combine_paragraphs(
@@ -71,7 +72,7 @@ def combine_paragraphs(
 
 def running_words(paragraphs: Sequence[str]) -> int:
     """Words in the paragraphs that are running text (``RUNNING_TEXT_WORDS`` words or more)."""
-    counts = (len(_WORD.findall(paragraph)) for paragraph in paragraphs)
+    counts = (len(word_tokens(paragraph)) for paragraph in paragraphs)
     return sum(count for count in counts if count >= RUNNING_TEXT_WORDS)
 
 

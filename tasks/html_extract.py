@@ -46,17 +46,39 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
-    """Parse a page with lxml's HTML parser (no network, no external entities); None if it has no tree."""
+    """Parse a page with lxml's HTML parser (no network, no external entities); None if it has no tree.
+
+    The page is text already (decoded by its producer or by ``worker.sources.decode``): it goes to
+    the parser as UTF-8 bytes *with the parser told so*, so neither the page's own ``<meta
+    charset>`` nor an XML declaration can make libxml2 read it in another encoding (bytes without
+    an encoding are read as the ``<meta>`` says, or as ISO-8859-1; a ``str`` with an XML
+    encoding declaration is refused by lxml outright).
+    """
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
         cleaned = _NOT_XML.sub("", html).encode("utf-8", "replace")
         tree = lxml.html.document_fromstring(cleaned, parser=parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
+        _raise_past_limits(parser)
         log.debug("HTML not parsed: %s", type(exc).__name__)
         return None
     except RecursionError as exc:
         raise UnsupportedContent("HTML is nested too deeply to parse") from exc
+    _raise_past_limits(parser)
     return tree if isinstance(tree, lxml.html.HtmlElement) else None
+
+
+def _raise_past_limits(parser: lxml.html.HTMLParser) -> None:
+    """libxml2 stops reading a page past its limits (256 nested elements without XML_PARSE_HUGE):
+    what it kept is a truncated tree, often empty, so say what happened instead of finding no text."""
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in error.message:
+            if "depth" in error.message:
+                raise UnsupportedContent(
+                    "HTML is nested deeper than the HTML parser allows (256 elements): "
+                    "the page cannot be read whole"
+                )
+            raise UnsupportedContent(f"HTML is past the HTML parser's limits ({error.message.strip()})")
 
 
 def trafilatura_document(

@@ -22,9 +22,9 @@ from tasks.boilerplate import (
     is_content_line,
     is_headline,
 )
+from tasks.words import CLOSERS, SENTENCE_STOPS, word_tokens
 
-_WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_STOPS)}][{re.escape(CLOSERS)}]*$")
 _SEPARATORS = re.compile(r"[|•·»«›/>]")
 _DATE_OR_TIME = re.compile(
     r"\b(?:\d{1,2}:\d{2}|\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|"
@@ -67,7 +67,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def _own_features(line: str) -> tuple[float, ...]:
-    words = _WORD.findall(line)
+    words = word_tokens(line)
     count = len(words) or 1
     stripped = line.rstrip()
     return (

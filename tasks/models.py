@@ -32,6 +32,9 @@ class ArticleRecord(BaseModel):
     language: str | None = None
     author: str | None = None
     enqueued_at: str | None = None
+    # Where the record was read: a file's path relative to the folder given, with the line of a
+    # JSONL file ("2024/05/a.html", "feed.jsonl:7"). Set by the file reader, carried to the output.
+    origin: str | None = None
     # The producer vouches that ``text`` is the article body alone (no menus, share bars or
     # footers): the clean stage keeps every line instead of looking for the article in it.
     body_only: bool = False
@@ -98,6 +101,7 @@ class CleanedArticle(BaseModel):
     byline: str | None = None
     text: str
     enqueued_at: str | None = None
+    origin: str | None = None
     timings: dict[str, float] = Field(default_factory=dict)
 
 

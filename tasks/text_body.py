@@ -19,6 +19,7 @@ from __future__ import annotations
 from tasks.boilerplate import best_run, has_page_furniture, run_lines
 from tasks.line_features import line_features
 from tasks.line_model import LineModel, shipped_model
+from tasks.words import count_words
 
 # Fewer words than this from the model, and the rules' pick is used instead.
 MIN_MODEL_WORDS = 20
@@ -52,4 +53,4 @@ def page_article_lines(
 
 
 def _words(lines: list[str]) -> int:
-    return sum(len(line.split()) for line in lines)
+    return sum(count_words(line) for line in lines)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.clean import CleanOptions, clean_article
-from tasks.errors import EmptyArticle, InputTooLarge, PermanentError, UndecodableInput
+from tasks.errors import EmptyArticle, InputTooLarge, PermanentError, UndecodableInput, UnsupportedContent
 from tasks.models import ArticleRecord, parse_record
 from worker.settings import Settings
 from worker.stages import run_clean
@@ -99,6 +99,13 @@ def test_clean_article_never_crashes_on_arbitrary_html(fragment: str, wrap: bool
 )
 def test_clean_article_survives_hostile_html(html: str) -> None:
     clean_or_reason(ArticleRecord(id="x", html=html))
+
+
+@pytest.mark.parametrize("depth", [300, 50_000])
+def test_html_nested_past_the_parsers_depth_is_reported_as_such(depth: int) -> None:
+    html = "<html><body>" + "<div>" * depth + "<p>" + BODY * 3 + "</p>" + "</div>" * depth + "</body></html>"
+    with pytest.raises(UnsupportedContent, match="nested deeper than"):
+        clean_article(ArticleRecord(id="deep", html=html))
 
 
 def test_clean_article_repairs_mojibake_and_lone_surrogates_in_text() -> None:

@@ -17,8 +17,8 @@ def test_jsonl_lines_become_records_and_bad_lines_are_reported(tmp_path: Path) -
     )
     items = list(iter_source(str(path), 1000))
     assert [item.record for item in items if item.error is None] == [
-        {"text": "one"},
-        {"html": "<p>two</p>"},
+        {"text": "one", "origin": f"{path}:1"},
+        {"html": "<p>two</p>", "origin": f"{path}:4"},
     ]
     errors = [item for item in items if item.error]
     assert (
@@ -31,18 +31,46 @@ def test_an_over_long_jsonl_line_is_rejected_and_the_next_line_still_read(tmp_pa
     path.write_text(json.dumps({"text": "x" * 100_000}) + "\n" + json.dumps({"text": "ok"}) + "\n")
     items = list(iter_source(str(path), 1000))
     assert items[0].error and items[0].error.startswith("InputTooLarge")
-    assert items[1].record == {"text": "ok"}
+    assert items[1].record == {"text": "ok", "origin": f"{path}:2"}
 
 
-def test_a_folder_gives_text_and_html_records(tmp_path: Path) -> None:
+def test_a_folder_gives_text_and_html_records_that_say_which_file_they_came_from(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("A text article.")
     (tmp_path / "b.html").write_text("<html><p>An HTML article.</p></html>")
     (tmp_path / "c.png").write_bytes(b"\x89PNG")
+    (tmp_path / "2024" / "05").mkdir(parents=True)
+    (tmp_path / "2024" / "05" / "d.jsonl").write_text(
+        json.dumps({"text": "Mine."}) + "\n" + json.dumps({"text": "Theirs.", "origin": "cms:42"}) + "\n"
+    )
     records = [item.record for item in iter_source(str(tmp_path), 1000)]
     assert records == [
-        {"text": "A text article."},
-        {"html": "<html><p>An HTML article.</p></html>"},
+        {"text": "Mine.", "origin": "2024/05/d.jsonl:1"},
+        {"text": "Theirs.", "origin": "cms:42"},
+        {"text": "A text article.", "origin": "a.txt"},
+        {"html": "<html><p>An HTML article.</p></html>", "origin": "b.html"},
     ]
+    (item,) = iter_source(str(tmp_path / "a.txt"), 1000)
+    assert item.record == {"text": "A text article.", "origin": str(tmp_path / "a.txt")}
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_jsonl_file_gives_its_records(tmp_path: Path, codec: str) -> None:
+    records = [{"text": "Ελλάδα\u2028two lines"}, {"html": "<p>日本語</p>"}]
+    path = tmp_path / "in.jsonl"
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in records)
+    path.write_bytes(("\ufeff" + text).encode(codec) if codec.endswith("be") else text.encode(codec))
+    items = list(iter_source(str(path), 1000))
+    assert [item.record for item in items] == [
+        {**r, "origin": f"{path}:{n}"} for n, r in enumerate(records, 1)
+    ]
+    assert all(item.error is None for item in items)
+
+
+def test_a_text_file_is_not_read_by_a_meta_it_mentions(tmp_path: Path) -> None:
+    text = "Le café coûte 2 € à Paris. Writing <meta charset=koi8-r> in HTML changes the encoding."
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+    (item,) = iter_source(str(tmp_path / "a.txt"), 1000)
+    assert item.record is not None and item.record["text"] == text
 
 
 def test_a_binary_file_is_reported_not_raised(tmp_path: Path) -> None:

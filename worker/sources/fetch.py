@@ -80,14 +80,9 @@ class Fetched:
         return self.status == 304
 
     def text(self) -> str:
-        """The body as text: the charset the server declared, else UTF-8, the page's own, or detected."""
-        charset = _charset(self.content_type)
-        if charset:
-            try:
-                return self.body.decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                pass
-        return decode_bytes(self.body)
+        """The body as text, decoded as a browser would (``worker.sources.decode``): BOM, the
+        server's charset when it is a WHATWG label, the page's ``<meta>``, else detection."""
+        return decode_bytes(self.body, declared=_charset(self.content_type))
 
 
 class _RetryableStatus(Exception):
