@@ -30,6 +30,7 @@ import trafilatura
 
 from bench import clean_sets
 from bench.datasets import Page, load_l3s, load_pages, load_peers
+from bench.multilingual import multilingual_table
 from bench.scoring import Score, score
 from tasks.clean import clean_article
 from tasks.errors import NewsflowError
@@ -262,6 +263,9 @@ def main(argv: list[str]) -> int:
     }
     clean_sets.clean_copy_table(data, bodies)
     clean_sets.conll_entities(data, Settings().spacy_model)
+    print("Multilingual set (tests/multilingual.py, written for the tests; no data needed)")
+    print(multilingual_table())
+    print()
     no_tail, no_loss = seed_check(data)
     print()
     print(
