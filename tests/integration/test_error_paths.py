@@ -96,6 +96,20 @@ def test_a_record_with_a_nul_and_a_lone_surrogate_is_dead_lettered_replayable_an
     assert again.stdout.startswith("queued 1, duplicates skipped 0"), again.stdout + again.stderr
 
 
+def test_a_record_with_a_lone_surrogate_in_its_id_is_dead_lettered_as_invalid(
+    running_worker: RunningWorker,
+) -> None:
+    tag = secrets.token_hex(4)
+    raw = {"id": f"lone-{tag}-\ud800", "text": prose(tag)}
+    pipeline_chain(raw, create_app(settings_of(running_worker))).apply_async()
+    shown_id = f"lone-{tag}-\\ud800"  # the id as the dead letter stores it: the surrogate escaped
+    wait_until(lambda: letters_for(running_worker, shown_id), 60, "the record in the dead letters")
+    (letter,) = letters_for(running_worker, shown_id)
+    assert letter.fields["error_class"] == "InvalidRecord"
+    assert json.loads(letter.fields["payload"]) == raw
+    assert "raised unexpected" not in running_worker.log()
+
+
 def test_a_dead_letter_that_cannot_be_written_leaves_the_article_on_the_queue(
     redis_server: LocalRedis, tmp_path: Path
 ) -> None:
