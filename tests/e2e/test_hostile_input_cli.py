@@ -118,3 +118,21 @@ def test_process_writes_one_line_per_input_around_a_huge_text_and_a_surrogate_id
     )
     names = {e["text"]: e["start"] for e in records[1]["entities"]}
     assert names["Anna de Vries"] > 1_000_000 and names["Rotterdam"] > 1_000_000
+
+
+def test_enqueue_rejects_a_lone_surrogate_in_an_id_or_url_and_queues_the_rest(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    story = "The harbour authority in Rotterdam said on Tuesday that ship traffic rose by three percent."
+    lines = [
+        {"id": "lone-\ud800", "text": story},
+        {"url": "https://example.com/\udfff", "text": story},
+        {"id": f"fine-{secrets.token_hex(3)}", "text": story},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    run = run_cli(env, "enqueue", str(source))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("queued 1, duplicates skipped 0, rejected 2: InvalidRecord x2"), run.stdout
+    listed = run_cli(env, "dlq", "list")
+    assert listed.stdout.count("InvalidRecord") == 2
