@@ -21,7 +21,7 @@ from tasks.boilerplate import has_page_furniture, is_boilerplate_line, strip_sha
 from tasks.dateline import byline_names, is_byline, split_byline, split_dateline
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.html_extract import extract_html, is_page_source
-from tasks.language import detect_language
+from tasks.language import declared_language, detect_language
 from tasks.models import ArticleRecord, CleanedArticle
 from tasks.text_body import page_article_lines
 from tasks.words import count_words
@@ -157,13 +157,12 @@ def body_lines(raw: str, title: str | None) -> tuple[str | None, str | None, lis
 
 
 def choose_language(text: str, declared: str | None) -> str | None:
-    """The detected language of the text when the detector is sure, else the declared one."""
+    """The detected language of the text when the detector is sure, else the declared one when it
+    names a language (its code: ``pt-BR`` -> ``pt``), else the detector's guess or None."""
     detected = detect_language(text)
     if detected and detected.probability >= MIN_LANGUAGE_PROBABILITY:
         return detected.code
-    if declared:
-        return declared.strip().split("-")[0].split("_")[0].lower() or None
-    return detected.code if detected else None
+    return declared_language(declared) or (detected.code if detected else None)
 
 
 def repair_text(text: str) -> str:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import langcodes
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 MAX_CHARS = 1500
 MIN_LETTERS = 20
 _LETTERS = re.compile(r"[^\W\d_]")
+# A language tag as records and pages declare it (en, en-US, pt_BR, zh-Hant): its primary subtag.
+_DECLARED_TAG = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*")
 
 _identifier: Any = None
 _lock = threading.Lock()
@@ -46,3 +50,22 @@ def detect_language(text: str) -> Language | None:
         return None
     code, probability = _model().classify(head)
     return Language(code=str(code), probability=float(probability))
+
+
+@cache
+def known_languages() -> frozenset[str]:
+    """The codes the detector can answer with."""
+    return frozenset(str(code) for code in _model().nb_classes)
+
+
+def declared_language(tag: str | None) -> str | None:
+    """The language a declared tag names, as its standard code (``pt-BR`` -> ``pt``, ``eng`` ->
+    ``en``); None for anything that is not a tag of a registered language (``english``, ``xx``,
+    ``und``, a sentence)."""
+    match = _DECLARED_TAG.fullmatch(tag or "")
+    if not match:
+        return None
+    # Only the primary subtag reaches langcodes (which caches every tag it parses): at most 18,278.
+    language = langcodes.Language.get(match.group(1).lower())
+    code = language.language
+    return code if code and code.isalpha() and language.is_valid() else None

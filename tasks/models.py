@@ -7,6 +7,7 @@ crosses the queue.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -15,6 +16,14 @@ from tasks.errors import InvalidRecord
 from tasks.ids import derive_article_id
 
 MAX_ID_LENGTH = 200
+# Control characters (C0, DEL, C1) and lone surrogates: never part of a URL we could fetch or hash.
+_NOT_IN_URL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """The text with each lone surrogate (undecodable bytes smuggled into a str) replaced by U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 class ArticleRecord(BaseModel):
@@ -44,8 +53,24 @@ class ArticleRecord(BaseModel):
     def _id_is_short_and_printable(cls, value: str) -> str:
         value = value.strip()
         if len(value) > MAX_ID_LENGTH or any(ch.isspace() or not ch.isprintable() for ch in value):
-            raise ValueError(f"id must be at most {MAX_ID_LENGTH} printable characters, no spaces")
+            raise ValueError(
+                f"id must be at most {MAX_ID_LENGTH} printable characters, no spaces, "
+                "no control characters or lone surrogates"
+            )
         return value
+
+    @field_validator("url")
+    @classmethod
+    def _url_has_no_control_characters(cls, value: str | None) -> str | None:
+        if value is not None and _NOT_IN_URL.search(value):
+            raise ValueError("url must not hold control characters or lone surrogates")
+        return value
+
+    @field_validator("title", "text", "html", "published", "source", "language", "author", "enqueued_at")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str | None) -> str | None:
+        # Repaired here, as the clean stage would: every later step (ids, JSON, Redis) encodes UTF-8.
+        return replace_surrogates(value) if value is not None else None
 
 
 class Span(BaseModel):

@@ -17,22 +17,26 @@ letters alone.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
+import redis
 from celery import Celery, Task, chain
 from celery.canvas import Signature
-from celery.exceptions import Ignore
+from celery.exceptions import Ignore, Reject, Retry
 from celery.utils.time import get_exponential_backoff_interval
 
-from tasks.errors import PermanentError, PoisonArticle, TransientError
-from tasks.models import CleanedArticle, ExtractedArticle, SummarisedArticle
+from tasks.errors import PoisonArticle, TransientError
+from tasks.models import MAX_ID_LENGTH, CleanedArticle, ExtractedArticle, SummarisedArticle
 from worker import duplicates, stages, stream
 from worker.app import app
 from worker.deliveries import begin_delivery
+from worker.door import Claim, Door
 from worker.redis_client import REDIS_TRANSIENT_ERRORS, shared_client
-from worker.settings import STAGES, get_settings
+from worker.settings import STAGES, Settings, get_settings
 from worker.signals import article_dead_lettered
+from worker.stream import DeadLetterFailed
 
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -40,6 +44,8 @@ Payload = dict[str, Any] | list[dict[str, Any]]
 
 # Errors that retry the whole task: the same payload again is safe, every stage being idempotent.
 RETRIED: tuple[type[Exception], ...] = (TransientError, *REDIS_TRANSIENT_ERRORS)
+# Celery's own ways out of a task (retry, ignore, reject): never errors of an article.
+CELERY_CONTROL = (Retry, Ignore, Reject)
 
 
 def articles_of(payload: Any) -> list[Any]:
@@ -48,7 +54,12 @@ def articles_of(payload: Any) -> list[Any]:
 
 
 class StageTask(Task):  # type: ignore[misc]
-    """Base of the stage tasks: retries transient errors, dead-letters everything else, per article."""
+    """Base of the stage tasks: retries transient errors, dead-letters everything else, per article.
+
+    A task is acknowledged only once each of its articles went on to the next stage or into the
+    dead letters: when a dead letter cannot be written, the task is retried with backoff (as often
+    as it takes), never acknowledged as done.
+    """
 
     abstract = True
     stage = ""
@@ -82,9 +93,16 @@ class StageTask(Task):  # type: ignore[misc]
                     "it kills or hangs its worker"
                 )
             return super().__call__(*args, **kwargs)
-        except PermanentError as exc:
-            for item in items:
-                self.send_to_dead_letters(item, exc, attempts=max(attempt + 1, delivery.count - 1))
+        except CELERY_CONTROL:
+            raise
+        except DeadLetterFailed as exc:
+            self.keep(exc, attempt)
+        except Exception as exc:  # permanent, unexpected, or transient past its retries: every article
+            try:
+                for item in items:
+                    self.send_to_dead_letters(item, exc, attempts=max(attempt + 1, delivery.count - 1))
+            except DeadLetterFailed as failed:
+                self.keep(failed, attempt)
             raise Ignore() from exc
         finally:
             delivery.finish(client)
@@ -109,17 +127,38 @@ class StageTask(Task):  # type: ignore[misc]
             "stage=%s outcome=split articles=%d (the batch kept killing its worker)", self.stage, len(items)
         )
 
+    def keep(self, exc: DeadLetterFailed, attempt: int) -> NoReturn:
+        """A dead letter could not be written: the task goes back on the queue with backoff, however
+        many times it takes (its articles are neither lost nor acknowledged)."""
+        log.error(
+            "stage=%s article=%s outcome=dead_letter_failed error=%s attempt=%d (retried: not acknowledged)",
+            self.stage, _article_id(self.request.args[0] if self.request.args else None), exc, attempt,
+        )  # fmt: skip
+        try:
+            self.retry(exc=exc, countdown=backoff_seconds(attempt), max_retries=sys.maxsize)
+        except Reject as failed:  # Celery could not send the retry: put the message itself back
+            raise Reject(str(exc), requeue=True) from failed
+        raise Reject(str(exc), requeue=True)  # not reached: retry() raises Retry once it is sent
+
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        """An unexpected error, a hard time limit, or a transient error that outlived its retries."""
+        """An error ``__call__`` did not handle (it handles every ``Exception``): dead-letter if we can."""
         for item in articles_of(args[0] if args else None):
-            self.send_to_dead_letters(item, exc)
+            try:
+                self.send_to_dead_letters(item, exc)
+            except DeadLetterFailed:
+                log.error("stage=%s article=%s outcome=dead_letter_failed", self.stage, _article_id(item))
 
     def send_to_dead_letters(self, payload: Any, exc: BaseException, attempts: int | None = None) -> None:
-        """Record the payload this stage got for one article, with the error, in the dead-letter stream."""
+        """Record the payload this stage got for one article, with the error, in the dead-letter stream,
+        and let the door forget the article (so that enqueueing it again queues it).
+
+        Raises ``DeadLetterFailed`` when the dead letter could not be written.
+        """
         article_id = _article_id(payload)
         attempts = attempts or int(self.request.retries or 0) + 1
+        client, settings = shared_client(), get_settings()
         stream.dead_letter(
-            shared_client(), get_settings(), article_id=article_id, stage=self.stage,
+            client, settings, article_id=article_id, stage=self.stage,
             error=exc, payload=payload, attempts=attempts,
         )  # fmt: skip
         article_dead_lettered.send(sender=self, stage=self.stage, error_class=type(exc).__name__)
@@ -127,11 +166,26 @@ class StageTask(Task):  # type: ignore[misc]
             "stage=%s article=%s outcome=dead_lettered error=%s attempts=%d",
             self.stage, article_id, type(exc).__name__, attempts,
         )  # fmt: skip
+        forget_at_door(client, settings, payload)
+
+
+def forget_at_door(client: redis.Redis, settings: Settings, payload: Any) -> None:
+    """Release the door's claim on a dead-lettered article (its id and canonical URL): it is
+    neither queued nor published any more. Best effort: the dead letter is written already."""
+    article_id = _article_id(payload)
+    if article_id is None:
+        return
+    url = payload.get("url") if isinstance(payload, dict) else None
+    try:
+        Door(client, settings).release([Claim(article_id, url if isinstance(url, str) else None)])
+    except (redis.RedisError, ValueError) as exc:
+        log.warning("article=%s outcome=door_not_released error=%s", article_id, type(exc).__name__)
 
 
 def _article_id(payload: Any) -> str | None:
     value = payload.get("id") if isinstance(payload, dict) else None
-    return str(value) if value else None
+    # A valid id is never longer; a longer one (a record pushed around the door) is cut for the logs.
+    return str(value)[:MAX_ID_LENGTH] if value else None
 
 
 def backoff_seconds(attempt: int) -> int:
@@ -165,8 +219,12 @@ def extract(self: StageTask, payload: Payload) -> list[dict[str, Any]]:
         extracted = stages.run_extract(settings, [article for _, article in pairs])
     except RETRIED:
         raise
-    except Exception:  # one article breaks the batch: run them one by one to find it
-        extracted = self.each([a for _, a in pairs], lambda a: stages.run_extract(settings, [a])[0])
+    except Exception:  # one article breaks the batch: run them one by one to find it (and dead-letter
+        # the payload it came as, so that it can be replayed)
+        extracted = self.each(
+            [item for item, _ in pairs],
+            lambda item: stages.run_extract(settings, [CleanedArticle.model_validate(item)])[0],
+        )
     return _go_on([article.model_dump(mode="json") for article in extracted])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -13,8 +12,9 @@ from typing import Any
 
 import click
 
-from worker.cli_common import cli_client, cli_settings, one_line_errors
+from worker.cli_common import cli_client, cli_settings, one_line_errors, say
 from worker.cli_dlq import dlq
+from worker.escaping import escape_json, json_text
 from worker.settings import STAGES, Settings
 
 BODY_ONLY_HELP = (
@@ -165,11 +165,11 @@ def enqueue(  # click passes every option by name
     client = cli_client(settings)
     request = EnqueueRequest(sources, url_lists, feeds, feed_lists, every, body_only)
     try:
-        run_enqueue(request, settings, client, click.echo, Console(stderr=True))
+        run_enqueue(request, settings, client, say, Console(stderr=True))
     except SourceError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        say("stopped", err=True)
 
 
 @main.command()
@@ -200,7 +200,7 @@ def process(sources: tuple[str, ...], output: str | None, jobs: int, body_only: 
     try:
         items = _items(sources, settings, body_only)
         for record in process_items(items, settings, jobs or (os.cpu_count() or 1)):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json_text(record) + "\n")
             if "error" in record:
                 failed += 1
             else:
@@ -208,7 +208,7 @@ def process(sources: tuple[str, ...], output: str | None, jobs: int, body_only: 
     finally:
         if output:
             handle.close()
-    click.echo(f"processed {done}, failed {failed}", err=True)
+    say(f"processed {done}, failed {failed}", err=True)
 
 
 @main.command()
@@ -232,7 +232,7 @@ def results(follow: bool, count: int | None, start: str, group: str | None, cons
 
     def emit(entry: stream.StreamEntry) -> bool:
         nonlocal printed
-        click.echo(entry.fields.get("data", "{}"))
+        click.echo(escape_json(entry.fields.get("data", "{}")))
         printed += 1
         return count is not None and printed >= count
 
@@ -274,17 +274,17 @@ def status(as_json: bool) -> None:
     settings = cli_settings()
     report = read_status(settings, cli_client(settings))
     if as_json:
-        click.echo(json.dumps(report))
+        click.echo(json_text(report))
         return
-    click.echo(f"redis        {report['redis']}")
-    click.echo(
+    say(f"redis        {report['redis']}")
+    say(
         f"workers      {report['workers_alive']} alive"
         + (f" ({', '.join(report['workers'])})" if report["workers"] else "")
     )
     for stage, depth in report["queues"].items():
-        click.echo(f"queue        {stage:<10} {depth} waiting")
-    click.echo(f"published    {report['published']}")
-    click.echo(f"dead letters {report['dead_letters']}")
+        say(f"queue        {stage:<10} {depth} waiting")
+    say(f"published    {report['published']}")
+    say(f"dead letters {report['dead_letters']}")
 
 
 @main.command()

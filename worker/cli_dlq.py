@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import re
 
 import click
 
-from worker.cli_common import cli_client, cli_settings, one_line_errors
+from worker.cli_common import cli_client, cli_settings, one_line_errors, say
+from worker.escaping import json_text
+
+_ENTRY_ID = re.compile(r"\d+-\d+")
+
+
+def _check_entry_ids(entry_ids: tuple[str, ...]) -> None:
+    """A usage error for anything that is not a stream entry id (Redis would only say it is invalid)."""
+    for entry_id in entry_ids:
+        if not _ENTRY_ID.fullmatch(entry_id):
+            raise click.UsageError(f"{entry_id} is not a dead-letter entry id (like 1796041038706-0)")
 
 
 @click.group()
@@ -28,14 +38,12 @@ def dlq_list(count: int) -> None:
     entries = list_letters(client, settings, count)
     for entry in entries:
         f = entry.fields
-        click.echo(
+        say(
             f"{entry.entry_id}  {f.get('stage', ''):<9} {f.get('error_class', ''):<18} "
             f"{f.get('article_id') or '-':<26} {f.get('error', '')[:100]}"
         )
     total = client.xlen(settings.dead_letter_stream)
-    click.echo(
-        f"{total} dead letter(s)" + (f", {len(entries)} shown" if total > len(entries) else ""), err=True
-    )
+    say(f"{total} dead letter(s)" + (f", {len(entries)} shown" if total > len(entries) else ""), err=True)
 
 
 @dlq.command("show")
@@ -45,11 +53,12 @@ def dlq_show(entry_id: str) -> None:
     """Print one dead letter as JSON, with its payload."""
     from worker.dlq import describe, get_letter
 
+    _check_entry_ids((entry_id,))
     settings = cli_settings()
     entry = get_letter(cli_client(settings), settings, entry_id)
     if entry is None:
         raise click.ClickException(f"no dead letter {entry_id} in {settings.dead_letter_stream}")
-    click.echo(json.dumps(describe(entry), ensure_ascii=False, indent=2))
+    click.echo(json_text(describe(entry), indent=2))
 
 
 @dlq.command("replay")
@@ -63,11 +72,12 @@ def dlq_replay(entry_ids: tuple[str, ...], replay_all: bool) -> None:
 
     if bool(entry_ids) == replay_all:
         raise click.UsageError("give entry ids or --all (not both)")
+    _check_entry_ids(entry_ids)
     settings = cli_settings()
     report = replay(
         cli_client(settings), settings, create_app(settings), None if replay_all else list(entry_ids)
     )
-    click.echo(report.summary())
+    say(report.summary())
 
 
 @dlq.command("purge")
@@ -81,4 +91,4 @@ def dlq_purge(yes: bool) -> None:
     client = cli_client(settings)
     if not yes:
         click.confirm(f"delete every entry of {settings.dead_letter_stream}?", abort=True)
-    click.echo(f"purged {purge(client, settings)} dead letter(s)")
+    say(f"purged {purge(client, settings)} dead letter(s)")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import redis
 
+from worker.escaping import storable
 from worker.settings import Settings
 
 # A record outlives the longest redelivery cycle, then goes away by itself.
@@ -58,7 +59,7 @@ def begin_delivery(
         mapping={
             "pid": os.getpid(),
             "stage": stage,
-            "article_id": article_id or "",
+            "article_id": storable(article_id or ""),  # an id sent around the door may not encode
             "articles": articles,
             "since": f"{time.time():.3f}",
         },

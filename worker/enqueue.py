@@ -21,6 +21,7 @@ import redis
 from rich.console import Console
 
 from worker.crawl import PageJob, enqueue_pages
+from worker.escaping import for_terminal
 from worker.feedpoll import FeedPoller
 from worker.feedstate import RedisRobotsStore
 from worker.producer import Producer, enqueue_items
@@ -83,7 +84,7 @@ class _Run:
 
     def notify(self, message: str) -> None:
         """Tell the operator what the producer is waiting for (stderr, above any progress bar)."""
-        self.console.print(message, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(for_terminal(message), markup=False, highlight=False, soft_wrap=True)
 
     def run(self, request: EnqueueRequest) -> None:
         """Files first, then URL lists, then feeds."""

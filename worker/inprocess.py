@@ -1,4 +1,9 @@
-"""``newsflow process``: the same stages in this process, no broker, in input order."""
+"""``newsflow process``: the same stages in this process, no broker, in input order.
+
+Exactly one output record per input item, whatever happens to it: an article, or an error record
+naming the stage that failed (an unexpected exception included). One bad record never takes its
+batch, its file or the run down with it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ from itertools import islice
 from typing import Any
 
 from tasks.dedup import DuplicateIndex
-from tasks.errors import PermanentError
-from tasks.models import CleanedArticle
+from tasks.models import CleanedArticle, ExtractedArticle
 from worker import stages
 from worker.allocator import keep_freed_memory
 from worker.settings import Settings
 from worker.sources.files import SourceItem
+
+# An error record's message is cut to this many characters (an exception can quote its input).
+MAX_ERROR_MESSAGE_CHARS = 1000
 
 
 def error_record(
@@ -23,7 +30,7 @@ def error_record(
     return {
         "id": article_id,
         "origin": origin,
-        "error": {"stage": stage, "class": error_class, "message": message},
+        "error": {"stage": stage, "class": error_class, "message": message[:MAX_ERROR_MESSAGE_CHARS]},
     }
 
 
@@ -80,16 +87,37 @@ def _process_batch(batch: list[SourceItem], settings: Settings) -> Iterator[dict
         if isinstance(record, dict) and not record.get("enqueued_at"):
             record = {**record, "enqueued_at": stages.now_iso()}
         try:
-            article = stages.run_clean(settings, record)
-        except PermanentError as exc:
-            record_id = item.record.get("id") if isinstance(item.record, dict) else None
-            outputs[index] = error_record(item.origin, "clean", type(exc).__name__, str(exc), record_id)
+            cleaned.append((index, stages.run_clean(settings, record)))
+        except Exception as exc:  # any error of one record: its error line, the rest go on
+            outputs[index] = _failed(item, "clean", exc)
+    extracted = _extract_each(settings, [article for _, article in cleaned])
+    for (index, _), result in zip(cleaned, extracted, strict=True):
+        if isinstance(result, Exception):
+            outputs[index] = _failed(batch[index], "extract", result)
             continue
-        cleaned.append((index, article))
-    extracted = stages.run_extract(settings, [article for _, article in cleaned])
-    for (index, _), article in zip(cleaned, extracted, strict=True):
-        summarised = stages.run_summarise(settings, article)
-        outputs[index] = stages.finalise(summarised).model_dump(mode="json")
+        try:
+            outputs[index] = stages.finalise(stages.run_summarise(settings, result)).model_dump(mode="json")
+        except Exception as exc:
+            outputs[index] = _failed(batch[index], "summarise", exc)
     for output in outputs:
         if output is not None:
             yield output
+
+
+def _extract_each(settings: Settings, articles: list[CleanedArticle]) -> list[ExtractedArticle | Exception]:
+    """The batch through one ``nlp.pipe``; if it fails, each article alone, to find the one that broke it."""
+    try:
+        return list(stages.run_extract(settings, articles))
+    except Exception:
+        results: list[ExtractedArticle | Exception] = []
+        for article in articles:
+            try:
+                results.append(stages.run_extract(settings, [article])[0])
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+
+def _failed(item: SourceItem, stage: str, exc: Exception) -> dict[str, Any]:
+    record_id = item.record.get("id") if isinstance(item.record, dict) else None
+    return error_record(item.origin, stage, type(exc).__name__, str(exc), record_id)

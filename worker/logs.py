@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from worker.escaping import json_text
 
 # Celery attaches a task's args and return value as `data`: they hold article text, never logged.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
@@ -42,7 +43,8 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             entry["exc_type"] = record.exc_info[0].__name__
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # Lone surrogates, C1 and bidi controls escaped: a line any UTF-8 stream takes, shown as it is.
+        return json_text(entry, default=str)
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:

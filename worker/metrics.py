@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, mult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from tasks.language import known_languages
 from worker.settings import STAGES, Settings
 
 OUTCOMES = ("ok", "retried", "dead_lettered", "failed", "duplicate", "skipped_language")
@@ -71,6 +72,12 @@ WORKER_INFO = Gauge(
     ["version", "model", "model_version"],
     multiprocess_mode="liveall",
 )
+
+
+def language_label(code: object) -> str:
+    """The ``language`` label of an article: a code the detector knows, else ``unknown`` (a
+    declared language can be any registered one; labels stay a fixed set)."""
+    return code if isinstance(code, str) and code in known_languages() else "unknown"
 
 
 class RedisStateCollector(Collector):

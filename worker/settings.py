@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -196,15 +196,19 @@ class Settings(BaseSettings):
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``***``, safe to log and print."""
+    """The URL with any password replaced by ``***``, safe to log and print: the userinfo's, and
+    every ``password`` query parameter's (redis-py reads ``?password=`` too)."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+    netloc = parts.netloc
+    if parts.password is not None:
+        user = parts.username or ""
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        netloc = f"{user}:***@{host}"
+    pairs = [(pair, pair.partition("=")[0]) for pair in parts.query.split("&")]
+    query = "&".join(f"{key}=***" if unquote_plus(key).lower() == "password" else pair for pair, key in pairs)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from celery import signals
@@ -191,16 +191,29 @@ def _record(
     for result in results:
         if stage == "clean":
             metrics.ARTICLE_SIZE.observe(len(result.get("text") or ""))
-            metrics.ARTICLE_LANGUAGES.labels(result.get("language") or "unknown").inc()
+            metrics.ARTICLE_LANGUAGES.labels(metrics.language_label(result.get("language"))).inc()
         elif stage == "extract":
             metrics.ARTICLE_ENTITIES.observe(len(result.get("entities") or ()))
         elif stage == "publish" and result.get("created"):
             metrics.ARTICLES_PUBLISHED.inc()
             if result.get("duplicate_kind"):
                 metrics.DUPLICATES.labels(result["duplicate_kind"]).inc()
-            if result.get("enqueued_at"):
-                latency = time.time() - datetime.fromisoformat(result["enqueued_at"]).timestamp()
-                metrics.END_TO_END_LATENCY.observe(max(0.0, latency))
+            latency = _seconds_since(result.get("enqueued_at"))
+            if latency is not None:
+                metrics.END_TO_END_LATENCY.observe(latency)
+
+
+def _seconds_since(stamp: object) -> float | None:
+    """Seconds since an ISO 8601 time a record carries (None when it carries none we can read)."""
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, time.time() - when.timestamp())
 
 
 @article_dead_lettered.connect

@@ -9,10 +9,16 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
+from pydantic import BaseModel
 
+from tasks.errors import NewsflowError
+from worker.escaping import json_text, storable
 from worker.settings import Settings
 
+# A dead letter keeps its payload whole up to this many characters, or this many times the input
+# limit if that is more: every record that passed the door fits, at any stage, so it can be replayed.
 MAX_DEAD_LETTER_PAYLOAD_CHARS = 1_000_000
+DEAD_LETTER_PAYLOAD_INPUT_FACTOR = 4
 
 # What redis-py returns (with decode_responses=True) for XRANGE, and for XREAD / XREADGROUP.
 StreamRows = list[tuple[str, dict[str, str]]]
@@ -87,6 +93,13 @@ def publish_many(
     return [PublishOutcome(created=bool(created), entry_id=str(entry)) for created, entry in replies]
 
 
+class DeadLetterFailed(NewsflowError):
+    """A dead letter could not be written (Redis refused it): its article must not be acknowledged.
+
+    Not a ``TransientError``: the stage tasks retry it themselves, for as long as it takes.
+    """
+
+
 def dead_letter(
     client: redis.Redis,
     settings: Settings,
@@ -98,27 +111,44 @@ def dead_letter(
     attempts: int,
     error_class: str | None = None,
 ) -> str:
-    """Append a failed article to the dead-letter stream with its stage, error and attempt count."""
+    """Append a failed article to the dead-letter stream with its stage, error and attempt count.
+
+    Any text is stored: lone surrogates and control characters are escaped, never dropped, and
+    the payload decodes back to exactly what the stage received. Raises ``DeadLetterFailed`` when
+    Redis does not take the entry.
+    """
     if error_class is None:
         error_class = type(error).__name__ if isinstance(error, BaseException) else "Error"
+    limit = max(MAX_DEAD_LETTER_PAYLOAD_CHARS, DEAD_LETTER_PAYLOAD_INPUT_FACTOR * settings.max_input_bytes)
     fields = {
-        "article_id": article_id or "",
-        "stage": stage,
-        "error_class": error_class,
-        "error": str(error)[:2000],
+        "article_id": storable(article_id or ""),
+        "stage": storable(stage),
+        "error_class": storable(error_class),
+        "error": storable(str(error)[:2000]),
         "attempts": str(attempts),
         "failed_at": f"{time.time():.6f}",
-        "payload": _bounded_json(payload),
+        "payload": _bounded_json(payload, limit),
     }
-    return str(client.xadd(settings.dead_letter_stream, fields))  # type: ignore[arg-type]
+    try:
+        return str(client.xadd(settings.dead_letter_stream, fields))  # type: ignore[arg-type]
+    except redis.RedisError as exc:
+        raise DeadLetterFailed(
+            f"could not write to {settings.dead_letter_stream}: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from exc
 
 
-def _bounded_json(payload: Any) -> str:
-    """The payload as JSON; an over-size one is cut to its head so the stream stays small."""
-    body = json.dumps(payload, ensure_ascii=False, default=str)
-    if len(body) <= MAX_DEAD_LETTER_PAYLOAD_CHARS:
+def _plain(value: Any) -> Any:
+    """What JSON cannot encode by itself: a record as its fields, anything else as its string."""
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else str(value)
+
+
+def _bounded_json(payload: Any, limit: int) -> str:
+    """The payload as JSON; one over ``limit`` characters (only a message pushed around the door
+    can be that big) is cut to its head, and ``dlq replay`` skips it."""
+    body = json_text(payload, default=_plain)
+    if len(body) <= limit:
         return body
-    return json.dumps({"truncated": True, "original_chars": len(body), "head": body[:10_000]})
+    return json_text({"truncated": True, "original_chars": len(body), "head": body[:10_000]})
 
 
 def read_range(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SAMPLES, SHARE_BAR
@@ -112,3 +114,70 @@ def test_process_body_only_keeps_the_short_lines_of_text_files(tmp_path: Path) -
         texts[bool(flags)] = record["text"].split("\n\n")
     assert "250 g flour" not in texts[False]
     assert texts[True] == [*RECIPE_PROSE, *RECIPE_LIST, *SHARE_BAR]
+
+
+GERMAN = (
+    "Der Stadtrat von Köln hat am Dienstag beschlossen, eine neue Brücke über den Rhein zu bauen. "
+    "Die Bauarbeiten sollen im nächsten Frühjahr beginnen und drei Jahre dauern."
+)
+PORT_STORY = (
+    "The harbour authority in Rotterdam said on Tuesday that ship traffic rose by three percent, "
+    "and its director Anna de Vries expects more growth next year."
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_process_writes_one_line_per_input_in_order_whatever_breaks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    from worker import stages
+    from worker.settings import get_settings
+
+    # A real extract failure: no model can load for German. And a summarise failure injected for
+    # one article (the pool processes are forked: they inherit it).
+    monkeypatch.setenv("NEWSFLOW_SPACY_MODELS", '{"de": "de_no_such_model"}')
+    get_settings.cache_clear()
+    summarise = stages.run_summarise
+
+    def run_summarise(settings: Any, article: Any) -> Any:
+        if article.id == "breaks-summarise":
+            raise RuntimeError("summariser fell over")
+        return summarise(settings, article)
+
+    monkeypatch.setattr(stages, "run_summarise", run_summarise)
+    lines = [
+        {"id": "good-1", "text": PORT_STORY},
+        {"id": "lone-\ud800", "text": PORT_STORY},
+        {"url": "https://example.com/\ud800", "text": PORT_STORY},
+        {"id": "nul", "text": "The council met.\x00 It approved \ud800 the budget after a long debate."},
+        {"id": "german", "text": GERMAN},
+        {"id": "breaks-summarise", "text": PORT_STORY.replace("three", "four")},
+        {"id": "odd-language", "text": PORT_STORY.replace("three", "five"), "language": "evil\nlabel"},
+        {"id": "good-2", "text": PORT_STORY.replace("three", "six")},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["process", str(source), "-o", str(output), "-j", jobs])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [r["origin"] if "error" in r else r["id"] for r in records] == [
+        "good-1",
+        f"{source}:2",
+        f"{source}:3",
+        f"{source}:4",
+        f"{source}:5",
+        f"{source}:6",
+        "odd-language",
+        "good-2",
+    ]
+    errors = [(r["id"], r["error"]["stage"], r["error"]["class"]) for r in records if "error" in r]
+    assert errors == [
+        ("lone-\ud800", "clean", "InvalidRecord"),
+        (None, "clean", "InvalidRecord"),
+        ("nul", "clean", "UndecodableInput"),
+        ("german", "extract", "ModelNotInstalled"),
+        ("breaks-summarise", "summarise", "RuntimeError"),
+    ]
+    assert records[6]["language"] == "en"  # the detector is sure: the declared nonsense plays no part
+    assert "processed 3, failed 5" in result.stderr

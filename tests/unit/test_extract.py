@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from tasks.extract import add_acronym_mentions, clean_mentions, fix_sentences, split_sentences_plain
+import pytest
+
+from tasks.extract import (
+    add_acronym_mentions,
+    clean_mentions,
+    fix_sentences,
+    split_pieces,
+    split_sentences_plain,
+)
 
 
 def test_clean_mentions_trims_possessives_articles_and_titles() -> None:
@@ -57,3 +65,27 @@ def test_clean_mentions_cuts_an_unclosed_bracket() -> None:
     text = "The World Health Organization (WHO) is expected to review"
     (mention,) = clean_mentions(text, [(4, 34, "ORG")])
     assert mention.text == "World Health Organization"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\n".join(f"Paragraph {i} says something about the harbour." for i in range(200)),
+        "\n".join(f"Line {i} of a list" for i in range(500)),
+        " ".join(f"Sentence {i} ends here." for i in range(400)),
+        "word " * 2000,
+        "x" * 5000,  # one unbroken run: cut at the limit
+        "short",
+    ],
+)
+def test_split_pieces_cuts_within_the_limit_and_joins_back_into_the_text(text: str) -> None:
+    pieces = split_pieces(text, 1000)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= 1000 for _, piece in pieces)
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
+
+
+def test_split_pieces_prefers_paragraph_breaks() -> None:
+    text = "\n\n".join(f"Paragraph {i}. It has two sentences." for i in range(100))
+    pieces = split_pieces(text, 500)
+    assert len(pieces) > 1 and all(piece.endswith("\n\n") for _, piece in pieces[:-1])

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from tasks.clean import clean_article
-from tasks.extract import extract_articles
+from tasks.extract import ExtractOptions, extract_articles, split_pieces
 from tasks.models import ExtractedArticle, parse_record
 from tests.conftest import SAMPLES, SEED_PEOPLE_AND_PLACES
 from worker.nlp import load_pipeline
@@ -104,3 +104,18 @@ def test_unsupported_language_is_skipped_with_a_reason() -> None:
     )
     assert result.entities == [] and result.entities_skipped and "pt" in result.entities_skipped
     assert result.sentences
+
+
+def test_an_article_in_pieces_gets_what_it_gets_whole_with_offsets_into_the_whole_text(
+    seed_text: str, seed_extracted: ExtractedArticle
+) -> None:
+    nlp = load_pipeline(Settings().spacy_model)
+    article = clean_article(parse_record({"text": seed_text}))
+    options = ExtractOptions(max_piece_chars=700, max_batch_chars=1500)
+    assert len(split_pieces(article.text, 700)) >= 4
+    (pieces,) = extract_articles(nlp, [article], options)
+    assert pieces.entities == seed_extracted.entities
+    assert pieces.sentences == seed_extracted.sentences
+    assert pieces.keyphrases == seed_extracted.keyphrases
+    assert pieces.canonical_entities == seed_extracted.canonical_entities
+    assert all(article.text[m.start : m.end] == m.text for m in pieces.entities)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.clean import choose_language, clean_article
-from tasks.language import detect_language
+from tasks.language import detect_language, known_languages
 from tasks.models import parse_record
 from worker.settings import Settings
 from worker.stages import run_clean, run_extract
@@ -54,3 +54,51 @@ def test_the_english_model_never_runs_on_portuguese_text() -> None:
     # The English model would find "Luiz Inácio Lula da Silva" and "Brasília" here.
     assert extracted.entities == [] and extracted.canonical_entities == []
     assert extracted.entities_skipped and "'pt'" in extracted.entities_skipped
+
+
+@pytest.mark.parametrize(
+    ("declared", "code"),
+    [
+        ("pt-BR", "pt"),
+        ("EN_us", "en"),
+        (" de ", "de"),
+        ("eng", "en"),  # ISO 639-2 for a language that has a 639-1 code
+        ("iw", "he"),  # a deprecated code, as its current one
+        ("english", None),
+        ("xx", None),
+        ("und", None),
+        ("evil\nlabel" * 3, None),
+        ("en\x1b]0;x\x07", None),
+        ("x" * 10_000, None),
+        ("", None),
+    ],
+)
+def test_a_declared_language_is_published_only_as_a_valid_code(declared: str, code: str | None) -> None:
+    # Digits only: the detector cannot tell, so the declared language is all there is.
+    assert choose_language("1 2 3", declared) == code
+
+
+def test_the_language_label_is_a_code_the_detector_knows_or_unknown() -> None:
+    from worker import metrics
+
+    assert metrics.language_label("pt") == "pt"
+    for odd in (None, "", "qaa", "evil\nlabel", 42):
+        assert metrics.language_label(odd) == "unknown"
+
+
+def test_the_languages_metric_gets_a_bounded_label_whatever_the_record_says() -> None:
+    from worker import metrics, signals
+
+    def samples() -> dict[str, float]:
+        return {
+            s.labels["language"]: s.value
+            for family in metrics.ARTICLE_LANGUAGES.collect()
+            for s in family.samples
+            if s.name.endswith("_total")
+        }
+
+    before = samples().get("unknown", 0.0)
+    signals._record("clean", {"ok": 1}, None, [{}], [{"language": "evil\nlabel", "text": "x"}])
+    after = samples()
+    assert after["unknown"] == before + 1
+    assert set(after) <= known_languages() | {"unknown"}

@@ -23,6 +23,10 @@ def test_settings_read_newsflow_environment_variables(monkeypatch: pytest.Monkey
         ("redis://:pw@host:6379/0", "redis://:***@host:6379/0"),
         ("rediss://user:pw@host/1", "rediss://user:***@host/1"),
         ("redis://localhost:6379/0", "redis://localhost:6379/0"),
+        ("redis://host:6379/0?password=hunter2", "redis://host:6379/0?password=***"),
+        ("redis://host/0?db=1&Password=hunter2&x=y", "redis://host/0?db=1&Password=***&x=y"),
+        ("redis://host/0?pass%77ord=hunter2", "redis://host/0?pass%77ord=***"),
+        ("redis://:pw@host/0?password=hunter2", "redis://:***@host/0?password=***"),
     ],
 )
 def test_redact_url_hides_the_password(url: str, shown: str) -> None:
