@@ -55,7 +55,8 @@ def test_file_names_ids_feed_urls_and_worker_names_are_printed_escaped(
     shown = run_cli(env, "dlq", "show", entry_id)
     assert shown.returncode == 0, shown.stderr
     assert_no_raw_control(shown.stdout.replace("\n", ""))
-    assert json.loads(shown.stdout)["payload"] == hostile  # escaped as JSON, not changed
+    # Escaped as JSON, not changed; the producer adds where the record came from.
+    assert json.loads(shown.stdout)["payload"] == {**hostile, "origin": f"{source}:2"}
 
     missing = run_cli(env, "dlq", "show", f"0-1{OSC}")
     assert missing.returncode == 1 and "\\x1b]0;PWNED\\x07" in missing.stderr
