@@ -181,3 +181,15 @@ def test_process_writes_one_line_per_input_in_order_whatever_breaks(
     ]
     assert records[6]["language"] == "en"  # the detector is sure: the declared nonsense plays no part
     assert "processed 3, failed 5" in result.stderr
+
+
+def test_process_names_each_file_of_a_folder_the_same_way_in_results_and_errors(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "port.txt").write_text(PORT_STORY)
+    (folder / "short.txt").write_text("Too short.")
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["process", str(folder), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [(r["origin"], "error" in r) for r in records] == [("short.txt", True), ("sub/port.txt", False)]
