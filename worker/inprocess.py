@@ -121,5 +121,6 @@ def _extract_each(settings: Settings, articles: list[CleanedArticle]) -> list[Ex
 def _failed(item: SourceItem, stage: str, exc: Exception) -> dict[str, Any]:
     record = item.record if isinstance(item.record, dict) else {}
     # The record's own origin (a file's path relative to its folder), as its result would carry.
-    origin = record.get("origin") if isinstance(record.get("origin"), str) else item.origin
+    own = record.get("origin")
+    origin = own if isinstance(own, str) else item.origin
     return error_record(origin, stage, type(exc).__name__, str(exc), record.get("id"))
