@@ -27,11 +27,7 @@ def load_pages(data: Path) -> list[Page]:
     """The benchmark's pages with their HTML, full-page text and ground truth, in id order."""
     folder = data / ARTICLES
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    raw = {}
-    with (data / FULLPAGE / "pages.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            item = json.loads(line)
-            raw[item["id"]] = item["raw_text"]
+    raw = _raw_texts(data / FULLPAGE / "pages.jsonl")
     pages = []
     for page_id in (folder / "ids.txt").read_text().split():
         html = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
@@ -70,14 +66,20 @@ def load_l3s(data: Path) -> list[RawPage]:
     """The L3S-GN1 development pages: original bytes, flattened text and article body, in id order."""
     folder = data / L3S
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    raw: dict[str, str] = {}
-    with (data / L3S_TEXT / "pages.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            item = json.loads(line)
-            raw[item["id"]] = item["raw_text"]
+    raw = _raw_texts(data / L3S_TEXT / "pages.jsonl")
     pages = []
     for page_id in (folder / "ids.txt").read_text().split():
         body = gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes())
         entry = truth[page_id]
         pages.append(RawPage(page_id, entry["url"], body, raw.get(page_id, ""), entry["articleBody"]))
     return pages
+
+
+def _raw_texts(path: Path) -> dict[str, str]:
+    """A full-page text set's flattened pages: page id -> raw text."""
+    raw: dict[str, str] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            raw[item["id"]] = item["raw_text"]
+    return raw

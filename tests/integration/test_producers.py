@@ -14,7 +14,7 @@ import secrets
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -359,6 +359,17 @@ def start_enqueue(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     )
 
 
+def terminate_when(process: subprocess.Popen[str], ready: Callable[[], bool], what: str) -> tuple[str, str]:
+    """SIGTERM the producer once ``ready`` (or it ended), and its output; killed if it outlives a minute."""
+    try:
+        wait_until(lambda: ready() or process.poll() is not None, 60, what)
+        process.send_signal(signal.SIGTERM)
+        return process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 @pytest.mark.timeout(120)
 def test_sigterm_stops_a_feed_poller_whose_feed_trickles_forever(
     site: Site, redis_server: LocalRedis
@@ -372,15 +383,8 @@ def test_sigterm_stops_a_feed_poller_whose_feed_trickles_forever(
         fetch_allow_private=allow(site),
     )
     process = start_enqueue(env, "--feed", site.url("/feeds/trickle.rss"), "--every", "1s")
-    try:
-        wait_until(
-            lambda: site.hits("/feeds/trickle.rss") or process.poll() is not None, 60, "the feed request"
-        )
-        process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    feed_requested = lambda: bool(site.hits("/feeds/trickle.rss"))  # noqa: E731
+    stdout, stderr = terminate_when(process, feed_requested, "the feed request")
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "1 feeds, 0 unchanged, 0 changed, 1 failed (FetchCancelled x1" in stdout
@@ -406,17 +410,9 @@ def test_sigterm_stops_a_url_list_mid_fetch_and_gives_every_unfetched_page_back(
         fetch_allow_private=allow(site),
     )
     process = start_enqueue(env, "--urls", str(urls))
-    try:
-        wait_until(
-            lambda: (site.hits(GOOD[0]) and site.hits(trickling[0])) or process.poll() is not None,
-            60,
-            "the first trickling request",
-        )
-        process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    stdout, stderr = terminate_when(
+        process, lambda: bool(site.hits(GOOD[0]) and site.hits(trickling[0])), "the first trickling request"
+    )
     assert process.returncode == 0, stderr
     assert stdout.startswith("queued 1, duplicates skipped 0, rejected 2: FetchCancelled x2"), stdout
     assert site.hits(trickling[2]) == []
