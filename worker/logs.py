@@ -16,9 +16,13 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "data",
 }
 # Celery's per-task "received"/"succeeded" lines repeat the payload; our own stage lines replace them.
+# At DEBUG, Celery's pool logs each task it applies with its arguments, and readability the start
+# of every paragraph it keeps: article text, so never below WARNING either.
 _QUIET = (
     "celery.app.trace",
     "celery.worker.strategy",
+    "celery.pool",
+    "readability",
     "trafilatura",
     "htmldate",
     "courlan",

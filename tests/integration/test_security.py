@@ -56,3 +56,33 @@ def test_a_plain_connection_to_a_tls_redis_is_refused_with_one_line(tmp_path: Pa
         assert run.returncode == 1 and "cannot use Redis" in run.stderr and "Traceback" not in run.stderr
     finally:
         server.cleanup()
+
+
+def test_a_worker_logging_at_debug_never_logs_article_text(redis_server: LocalRedis, tmp_path: Path) -> None:
+    # Celery's pool logs every task it applies with its arguments at DEBUG, and readability logs
+    # the start of paragraphs it keeps: neither may reach the log, whatever the level.
+    from tasks.pipeline import pipeline_chain
+    from worker.app import create_app
+    from worker.settings import Settings
+
+    marker = f"Ghent-library-{secrets.token_hex(4)}"
+    paragraphs = "".join(
+        f"<p>The council of {marker} met on Friday {n}, and it approved the new reading room, the "
+        "longer opening hours and the budget for the year after a long debate in the hall.</p>"
+        for n in range(3)
+    )
+    record = {
+        "id": f"debug-{secrets.token_hex(4)}",
+        "html": f"<html><body><article>{paragraphs}</article></body></html>",
+    }
+    with dedicated_worker(redis_server.url, tmp_path, log_level="DEBUG") as worker:
+        settings = Settings(redis_url=redis_server.url, key_prefix=worker.env["NEWSFLOW_KEY_PREFIX"])
+        pipeline_chain(record, create_app(settings)).apply_async()  # Celery's own argsrepr: the text
+        wait_until(
+            lambda: worker.client.exists(f"{settings.key_prefix}:published:{record['id']}"),
+            120,
+            "the article published",
+        )
+        log = worker.log()
+    assert '"level": "debug"' in log  # the worker did log at DEBUG
+    assert marker not in log
