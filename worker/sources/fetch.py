@@ -35,6 +35,7 @@ from tenacity.wait import wait_exponential, wait_random
 
 from tasks.errors import InputTooLarge, UnsupportedContent
 from worker.settings import Settings
+from worker.sources.bodies import ACCEPT_ENCODING, read_body
 from worker.sources.decode import decode_bytes
 from worker.sources.errors import (
     FetchCancelled,
@@ -161,7 +162,8 @@ class Fetcher:
         agent = settings.user_agent.split("/")[0].split()[0]
         self.robots = RobotsCache(self._fetch_robots, agent, settings.robots_ttl_seconds, robots_store)
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent},
+            # Only the codings worker.sources.bodies inflates within the size limit.
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=False,
             transport=self._transport,
@@ -299,14 +301,7 @@ class Fetcher:
         )
 
     def _read(self, response: httpx.Response, url: str) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise InputTooLarge(f"{url} is over the limit of {self.max_bytes} bytes (stopped reading)")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return read_body(response.iter_raw(), response.headers.get("Content-Encoding"), self.max_bytes, url)
 
     def _fetch_robots(self, url: str) -> tuple[int, bytes]:
         """GET a robots.txt, in one deadline, following up to five redirects (RFC 9309), each hop
@@ -332,13 +327,10 @@ class Fetcher:
 
 
 def _read_robots(response: httpx.Response) -> bytes:
-    body = bytearray()
-    if response.is_success:
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > MAX_ROBOTS_BYTES:
-                break
-    return bytes(body)
+    if not response.is_success:
+        return b""
+    coding = response.headers.get("Content-Encoding")
+    return read_body(response.iter_raw(), coding, MAX_ROBOTS_BYTES, str(response.url), truncate=True)
 
 
 def check_url(url: str) -> None:
