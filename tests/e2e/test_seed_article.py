@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import (
-    SEED_ARTICLE,
+    SAMPLES,
     SEED_BOILERPLATE,
     SEED_PEOPLE_AND_PLACES,
     RunningWorker,
@@ -44,10 +45,10 @@ def seed_result(env: dict[str, str]) -> dict | None:  # type: ignore[type-arg]
 
 
 def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
-    running_worker: RunningWorker,
+    running_worker: RunningWorker, seed_article: Path
 ) -> None:
     env = running_worker.env
-    queued = run_cli(env, "enqueue", str(SEED_ARTICLE))
+    queued = run_cli(env, "enqueue", str(seed_article))
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.startswith("queued 1, duplicates skipped 0, rejected 0")
     wait_until(lambda: seed_result(env), 90, "the seed article on the results stream", interval=0.5)
@@ -85,7 +86,7 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
 
 def test_the_cli_reports_an_unreachable_redis_in_one_line() -> None:
     env = worker_env("redis://127.0.0.1:1/0", "nf-unreachable")
-    for args in (["status"], ["enqueue", str(SEED_ARTICLE)], ["results"]):
+    for args in (["status"], ["enqueue", str(SAMPLES / "harbour-bridge-closure.txt")], ["results"]):
         run = run_cli(env, *args)
         assert run.returncode == 1
         assert "cannot use Redis at redis://127.0.0.1:1/0" in run.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_ARTICLE, dedicated_worker, run_cli, wait_until
+from tests.conftest import SAMPLES, dedicated_worker, run_cli, wait_until
 from worker.localredis import LocalRedis, free_port, make_tls_files
 
 pytestmark = pytest.mark.integration
@@ -30,7 +30,7 @@ def test_a_worker_runs_over_tls_with_a_password_and_never_shows_it(tmp_path: Pat
             log_level="DEBUG",
         ) as worker:
             env = worker.env
-            run = run_cli(env, "enqueue", str(SEED_ARTICLE))
+            run = run_cli(env, "enqueue", str(SAMPLES / "harbour-bridge-closure.txt"))
             assert run.returncode == 0, run.stderr
 
             def published() -> bool:
@@ -39,7 +39,7 @@ def test_a_worker_runs_over_tls_with_a_password_and_never_shows_it(tmp_path: Pat
                 assert password not in status.stdout + status.stderr
                 return bool(json.loads(status.stdout)["published"] >= 1)
 
-            wait_until(published, 120, "the seed article published over TLS", interval=0.5)
+            wait_until(published, 120, "the article published over TLS", interval=0.5)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
                 assert password not in response.read().decode()
             assert password not in worker.log()
