@@ -12,6 +12,9 @@ from tasks.ids import canonical_url, derive_article_id
         ("http://example.com:80/x", "http://example.com/x"),
         ("https://example.com:8443/x?fbclid=abc", "https://example.com:8443/x"),
         ("https://example.com", "https://example.com/"),
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),  # an IPv6 literal keeps its brackets
+        ("http://[2001:DB8::1]/a", "http://[2001:db8::1]/a"),
+        ("http://example.com:99999/a", "http://example.com:99999/a"),  # no port at all: kept, no crash
     ],
 )
 def test_canonical_url_drops_tracking_and_noise(url: str, expected: str) -> None:
