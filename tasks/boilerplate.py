@@ -19,7 +19,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from tasks.words import CLAUSE_STOPS, CLOSERS, SENTENCE_STOPS, word_tokens
+from tasks.words import CLAUSE_STOPS, CLOSERS, ENDS_LIKE_A_SENTENCE, SENTENCE_STOPS, word_tokens
 
 # Phrases that, making up (nearly) a whole line, mark it as page furniture rather than article.
 _BOILERPLATE_LINE = re.compile(
@@ -38,7 +38,6 @@ _BOILERPLATE_LINE = re.compile(
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS)}][{re.escape(CLOSERS)}]*$")
 # What separates a headline from the site name in a page title: "Headline - Site", "Site | Headline".
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+")
 MIN_CONTENT_WORDS = 10
@@ -87,7 +86,7 @@ def is_content_line(line: str) -> bool:
     words = len(word_tokens(stripped))
     if words >= 2 * MIN_CONTENT_WORDS:
         return True
-    return words >= MIN_CONTENT_WORDS and bool(_SENTENCE_END.search(stripped))
+    return words >= MIN_CONTENT_WORDS and bool(ENDS_LIKE_A_SENTENCE.search(stripped))
 
 
 def is_link_bar(line: str) -> bool:
@@ -163,7 +162,7 @@ def _prose_weight(line: str) -> float:
     if not is_content_line(line):
         return 0.0
     words = len(word_tokens(line))
-    return float(words) if _SENTENCE_END.search(line.rstrip()) else UNFINISHED_WEIGHT * words
+    return float(words) if ENDS_LIKE_A_SENTENCE.search(line.rstrip()) else UNFINISHED_WEIGHT * words
 
 
 def best_run(lines: Sequence[str], title: str | None = None) -> tuple[int, int] | None:

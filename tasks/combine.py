@@ -15,12 +15,10 @@ flattened page text is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
-from tasks.words import CLAUSE_STOPS, CLOSERS, SENTENCE_STOPS, word_tokens
+from tasks.words import ENDS_LIKE_A_SENTENCE, word_tokens
 
-_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS)}][{re.escape(CLOSERS)}]*$")
 SHINGLE = 3
 MIN_SUPPORT = 0.5
 MIN_PROSE_WORDS = 15
@@ -43,7 +41,7 @@ def _shingles(tokens: Sequence[str]) -> set[tuple[str, ...]]:
 def is_prose(paragraph: str, min_words: int = MIN_PROSE_WORDS) -> bool:
     """True for a paragraph long enough, and ending like a sentence, to stand on its own."""
     stripped = paragraph.rstrip()
-    return len(word_tokens(stripped)) >= min_words and bool(_SENTENCE_END.search(stripped))
+    return len(word_tokens(stripped)) >= min_words and bool(ENDS_LIKE_A_SENTENCE.search(stripped))
 
 
 def combine_paragraphs(

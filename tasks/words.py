@@ -23,6 +23,8 @@ import regex
 SENTENCE_STOPS = ".!?…。！？．؟۔।॥"
 CLAUSE_STOPS = ":;：；"
 CLOSERS = "\"'”’»)]」』）》〉"
+# A line or paragraph ending like a sentence or a clause, closing quotes and brackets allowed.
+ENDS_LIKE_A_SENTENCE = re.compile(f"[{re.escape(SENTENCE_STOPS + CLAUSE_STOPS)}][{re.escape(CLOSERS)}]*$")
 
 # Scripts written without spaces between words; ー and 々 are "Common" but only ever in those runs.
 _UNSPACED_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30fc\u3005"
