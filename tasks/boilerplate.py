@@ -98,10 +98,10 @@ def is_link_bar(line: str) -> bool:
 def is_menu_line(line: str, max_words: int = MENU_LINE_WORDS) -> bool:
     """True for a line that reads like a menu item or a link: short, no digits, no closing punctuation."""
     stripped = line.strip()
-    if _LINE_END.search(stripped):
-        return False
-    return is_link_bar(stripped) or (
-        0 < len(word_tokens(stripped)) <= max_words and not _DIGIT.search(stripped)
+    return (
+        not _LINE_END.search(stripped)
+        and not _DIGIT.search(stripped)
+        and 0 < len(word_tokens(stripped)) <= max_words
     )
 
 
@@ -110,8 +110,9 @@ def has_page_furniture(
 ) -> bool:
     """True when text carries page furniture: a boilerplate phrase, a separated link bar, or a menu.
 
-    A menu is ``menu_run`` menu lines in a row. Text without any of these is article copy as it
-    is (wire copy with its results tables, a CMS body with its lists) and nothing in it is cut.
+    A menu is ``menu_run`` menu lines in a row (a link bar is furniture on its own, so it need not
+    count as a menu line). Text without any of these is article copy as it is (wire copy with its
+    results tables, a CMS body with its lists) and nothing in it is cut.
     """
     run = 0
     for line in lines:
