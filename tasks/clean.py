@@ -6,8 +6,9 @@ page furniture (``tasks.text_body``); text with no page furniture at all (wire c
 body), or a record that says it is the body alone (``body_only``), keeps every line. Every path
 then repairs Unicode (ftfy), normalises white space to paragraphs separated by blank lines, splits
 off the dateline and byline, and detects the language of what is left (``tasks.language``). Lone
-surrogates and control characters are scrubbed first, so no input makes the stage crash: it
-returns an article or raises a ``PermanentError`` that says why.
+surrogates never reach it (``ArticleRecord`` replaces them when it validates a record) and
+control characters are dropped, so no input makes the stage crash: it returns an article or
+raises a ``PermanentError`` that says why.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ class CleanOptions:
 def clean_article(record: ArticleRecord, options: CleanOptions | None = None) -> CleanedArticle:
     """Clean one record: main text, title, author, dateline and byline."""
     options = options or CleanOptions()
-    record = _scrub_record(record)
     raw = record.html if record.html and record.html.strip() else record.text or ""
     if len(raw) > options.max_input_chars:
         raise InputTooLarge(f"input is {len(raw)} characters, over the limit of {options.max_input_chars}")
@@ -203,21 +203,6 @@ def _is_title_line(line: str, has_more: bool) -> bool:
         and not is_boilerplate_line(line)
         and not is_byline(line)
     )
-
-
-def scrub_surrogates(text: str) -> str:
-    """Replace lone surrogates (undecodable bytes smuggled into a str) with U+FFFD."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-
-
-def _scrub_record(record: ArticleRecord) -> ArticleRecord:
-    fields = ("html", "text", "title", "author", "published", "source", "language")
-    updates = {
-        name: scrub_surrogates(value)
-        for name in fields
-        if isinstance(value := getattr(record, name), str) and not value.isascii()
-    }
-    return record.model_copy(update=updates) if updates else record
 
 
 _BINARY_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
