@@ -36,14 +36,14 @@ from kombu import Connection
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, news_texts, worker_env
-from tasks.pipeline import pipeline_chain
-from worker import stream
 from worker.app import create_app
-from worker.deliveries import in_flight
-from worker.localredis import LocalRedis
-from worker.producer import enqueue_items
+from worker.cli.local_redis import LocalRedis
+from worker.delivery.chain import pipeline_chain
+from worker.delivery.deliveries import in_flight
+from worker.producers.producer import enqueue_items
 from worker.settings import STAGES, Settings
 from worker.sources.files import SourceItem, iter_source
+from worker.stores import stream
 
 MAX_INPUT_BYTES = 300_000
 POISON_KINDS = ("invalid", "oversize", "binary", "pickle")

@@ -32,12 +32,12 @@ from bench import clean_sets
 from bench.datasets import Page, load_l3s, load_pages, load_peers
 from bench.multilingual import multilingual_table
 from bench.scoring import Score, score
-from tasks.clean import clean_article
+from tasks.clean.html_extract import parse_html, trafilatura_document
+from tasks.clean.language import detect_language
+from tasks.clean.readability_text import readability_paragraphs
+from tasks.clean.stage import clean_article
 from tasks.errors import NewsflowError
-from tasks.html_extract import parse_html, trafilatura_document
-from tasks.language import detect_language
 from tasks.models import ArticleRecord
-from tasks.readability_text import readability_paragraphs
 from worker.settings import Settings
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -172,7 +172,7 @@ def text_path_estimates(data: Path) -> list[tuple[str, Score]]:
         from bench.train_line_model import cross_validated, load
     except ImportError:
         return []
-    from tasks.boilerplate import strip_boilerplate
+    from tasks.clean.boilerplate import strip_boilerplate
 
     pages, clean, truth = load(data)
     rules = {p.id: "\n".join(strip_boilerplate(p.lines, p.title)) for p in pages}

@@ -24,11 +24,11 @@ import trafilatura
 from bench.conll import Tally, read_documents, to_tokens
 from bench.datasets import CONLL, RawPage, load_l3s
 from bench.scoring import Score, page_counts, score
-from tasks.clean import clean_article
+from tasks.clean.html_extract import parse_html, repair_markup, trafilatura_document
+from tasks.clean.readability_text import readability_paragraphs
+from tasks.clean.stage import clean_article
 from tasks.errors import NewsflowError
-from tasks.html_extract import parse_html, repair_markup, trafilatura_document
 from tasks.models import ArticleRecord, CleanedArticle
-from tasks.readability_text import readability_paragraphs
 from worker.sources.decode import decode_bytes
 
 # A page counts as read by an extractor when that extractor's text scores at least this F1, and
@@ -195,7 +195,7 @@ def clean_copy_table(data: Path, bodies: Mapping[str, Iterable[str]]) -> None:
 
 def conll_entities(data: Path, model: str) -> None:
     """CoNLL-2003 entity F1: raw model, and the pipeline (clean, then extract) with body_only off and on."""
-    from tasks.extract import ExtractOptions, extract_articles
+    from tasks.extract.stage import ExtractOptions, extract_articles
     from worker.nlp import load_pipeline
 
     nlp = load_pipeline(model)

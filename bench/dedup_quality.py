@@ -4,7 +4,7 @@
 
 Distinct real articles (the extraction benchmark's true bodies and the FRANK CNN/DailyMail and
 XSum articles) are split in two halves at random. The first half is published into the detector
-(a private redis-server, the same ``worker.duplicates`` code the workers run); then the detector is
+(a private redis-server, the same ``worker.stores.duplicates`` code the workers run); then the detector is
 asked about edited copies of those articles (positives: each should be found as a duplicate of
 its original) and about the other half and their edited copies (negatives: each has no original
 in the index). Every query's best candidate similarity is kept, so one run prints precision and
@@ -22,11 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.datasets import load_pages
-from tasks.dedup import fingerprint
-from worker.duplicates import Duplicate, find_duplicate, remember
-from worker.localredis import LocalRedis
-from worker.redis_client import connect
+from tasks.duplicates import fingerprint
+from worker.cli.local_redis import LocalRedis
 from worker.settings import Settings
+from worker.stores.duplicates import Duplicate, find_duplicate, remember
+from worker.stores.redis_client import connect
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = 20261127

@@ -41,10 +41,10 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tasks.pipeline import pipeline_chain  # noqa: E402
 from worker.app import create_app  # noqa: E402
-from worker.localredis import LocalRedis  # noqa: E402
-from worker.producer import enqueue_items, prepare_record  # noqa: E402
+from worker.cli.local_redis import LocalRedis  # noqa: E402
+from worker.delivery.chain import pipeline_chain  # noqa: E402
+from worker.producers.producer import enqueue_items, prepare_record  # noqa: E402
 from worker.settings import Settings  # noqa: E402
 from worker.sources.files import iter_source  # noqa: E402
 

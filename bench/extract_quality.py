@@ -23,9 +23,9 @@ from bench import keyphrase_alternatives as alternatives
 from bench.conll import TYPES, Tally, read_documents, to_tokens
 from bench.handset import GoldArticle, MergeTally, PhraseTally, load_handset
 from bench.memory import measure_memory
-from tasks.clean import clean_article
-from tasks.extract import ExtractOptions, extract_articles
-from tasks.mentions import STEPS, build_mentions
+from tasks.clean.stage import clean_article
+from tasks.extract.mentions import STEPS, build_mentions
+from tasks.extract.stage import ExtractOptions, extract_articles
 from tasks.models import CanonicalEntity, CleanedArticle, parse_record
 from worker.nlp import load_pipeline
 from worker.settings import Settings

@@ -33,10 +33,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.httpsite import Route, Site  # noqa: E402
-from worker.feedpoll import FeedPoller, PollReport  # noqa: E402
-from worker.feedstate import RedisRobotsStore  # noqa: E402
-from worker.localredis import LocalRedis  # noqa: E402
-from worker.sender import producer_app  # noqa: E402
+from worker.cli.local_redis import LocalRedis  # noqa: E402
+from worker.producers.feed_poll import FeedPoller, PollReport  # noqa: E402
+from worker.producers.feed_state import RedisRobotsStore  # noqa: E402
+from worker.producers.sender import producer_app  # noqa: E402
 from worker.settings import Settings  # noqa: E402
 from worker.sources.fetch import Fetcher  # noqa: E402
 from worker.sources.urls import ListedURL  # noqa: E402

@@ -2,7 +2,7 @@
 
     python -m bench.furniture_threshold [DATA]        # DATA defaults to ../shared/data
 
-Text with no page furniture is kept whole (``tasks.boilerplate.has_page_furniture``); text with
+Text with no page furniture is kept whole (``tasks.clean.boilerplate.has_page_furniture``); text with
 some goes through the text path's rules and line model. The test has two numbers: how many words a
 menu line has at most, and how many menu lines in a row make a menu. For each setting this prints
 what it costs on flattened pages (F1 of the text path when pages taken for clean copy are kept
@@ -23,8 +23,8 @@ from unittest.mock import patch
 from bench.conll import read_documents
 from bench.datasets import CONLL, load_l3s, load_pages
 from bench.scoring import score
-from tasks.boilerplate import has_page_furniture
-from tasks.clean import clean_article, page_lines
+from tasks.clean.boilerplate import has_page_furniture
+from tasks.clean.stage import clean_article, page_lines
 from tasks.errors import NewsflowError
 from tasks.models import ArticleRecord
 
@@ -59,7 +59,7 @@ def text_set(name: str, texts: Sequence[str], truth: list[str] | None = None) ->
     "as bodies" is the stage with ``body_only`` (every line kept, and no first line taken for a
     title, which the stage's own clean-copy path does: its F1 can differ in the fourth decimal).
     """
-    with patch("tasks.clean.has_page_furniture", return_value=True):
+    with patch("tasks.clean.stage.has_page_furniture", return_value=True):
         as_page = [_clean(text, False) for text in texts]
     return TextSet(
         name, [page_lines(text) for text in texts], as_page, [_clean(text, True) for text in texts], truth

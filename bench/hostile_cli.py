@@ -23,7 +23,7 @@ from bench.hostile_lab import (
     story,
 )
 from tests.httpsite import Listener
-from worker.heartbeat import heartbeat_key
+from worker.runtime.heartbeat import heartbeat_key
 
 OSC = "\x1b]0;PWNED\x07"  # ESC ] 0 ; title BEL: retitles the terminal
 # What must never reach a terminal raw: C0 controls but the line feed, DEL, C1, bidi controls, surrogates.

@@ -35,9 +35,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.httpsite import Route, Site  # noqa: E402
-from worker import stream  # noqa: E402
-from worker.localredis import LocalRedis, free_port  # noqa: E402
+from worker.cli.local_redis import LocalRedis, free_port  # noqa: E402
 from worker.settings import Settings  # noqa: E402
+from worker.stores import stream  # noqa: E402
 
 T = TypeVar("T")
 ALLOW_ALL_ROBOTS = Route(b"User-agent: *\nAllow: /\n", content_type="text/plain")

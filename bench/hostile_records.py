@@ -22,11 +22,11 @@ from kombu.connection import Connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.hostile_lab import Lab, Outcome, Probe, article_html, entities_past_a_million, huge_text, story
-from tasks.language import known_languages
-from tasks.pipeline import pipeline_chain
+from tasks.clean.language import known_languages
 from tests.httpsite import Route
 from worker.app import create_app
-from worker.door import Claim
+from worker.delivery.chain import pipeline_chain
+from worker.stores.claims import Claim
 
 
 def enqueue_records(lab: Lab, name: str, *records: dict[str, Any]) -> str:

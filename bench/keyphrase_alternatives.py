@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench import rake_baseline
-from tasks.canonical import canonicalise
-from tasks.extract import TOKEN_ATTRIBUTES, ExtractOptions, _names, extract_articles
-from tasks.keyphrases import rank_keyphrases
-from tasks.mentions import build_mentions
+from tasks.extract.canonical import canonicalise
+from tasks.extract.keyphrases import rank_keyphrases
+from tasks.extract.mentions import build_mentions
+from tasks.extract.stage import TOKEN_ATTRIBUTES, ExtractOptions, _names, extract_articles
 from tasks.models import CleanedArticle
 
 BATCH = 64

@@ -22,9 +22,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from tasks.caption_seams import split_caption_seams
 from tasks.models import ExtractedArticle
-from tasks.sentence_filters import is_summary_worthy
+from tasks.summarise.caption_seams import split_caption_seams
+from tasks.summarise.sentence_filters import is_summary_worthy
 
 REGULARISATION_C = 0.01
 

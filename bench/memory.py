@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tasks.extract import ExtractOptions, extract_articles
+from tasks.extract.stage import ExtractOptions, extract_articles
 from tasks.models import CleanedArticle
 
 BATCH = 64

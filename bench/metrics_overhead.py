@@ -29,8 +29,8 @@ import redis
 
 from bench.common import DEFAULT_DATA_DIR, Workers, cycled, news_texts, wait_for_stream, worker_env
 from worker.app import create_app
-from worker.localredis import LocalRedis, free_port
-from worker.producer import enqueue_items
+from worker.cli.local_redis import LocalRedis, free_port
+from worker.producers.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem
 

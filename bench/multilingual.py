@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from tasks.clean import clean_article
+from tasks.clean.stage import clean_article
 from tasks.errors import NewsflowError
 from tasks.models import ArticleRecord
 from tests.multilingual import CODECS, SAMPLES, Sample, Variant, all_variants, expected_text, page

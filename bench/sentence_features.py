@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from sumy.utils import get_stop_words
 
-from tasks import sentence_filters as filters
 from tasks.models import CanonicalEntity, EntityMention, Keyphrase
+from tasks.summarise import sentence_filters as filters
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOP = frozenset(get_stop_words("english"))

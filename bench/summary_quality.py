@@ -31,12 +31,12 @@ from learned_scorer import make_example, out_of_fold_summaries
 from rouge_stats import bootstrap_difference, rouge_f1, score_all
 from summary_baselines import SumyRanker, lead, newspaper_style
 
-from tasks.caption_seams import split_caption_seams
 from tasks.errors import PermanentError
-from tasks.extract import fix_sentences
+from tasks.extract.stage import fix_sentences
 from tasks.models import ExtractedArticle, Span
-from tasks.sentence_filters import is_summary_worthy
-from tasks.summarise import SummaryOptions, summarise_article
+from tasks.summarise.caption_seams import split_caption_seams
+from tasks.summarise.sentence_filters import is_summary_worthy
+from tasks.summarise.stage import SummaryOptions, summarise_article
 from worker import stages
 from worker.nlp import pipeline_for
 from worker.settings import Settings

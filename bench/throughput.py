@@ -39,14 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 import redis
 
 from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, html_pages, news_texts, worker_env
-from tasks.pipeline import pipeline_chain
 from worker import stages
-from worker.allocator import keep_freed_memory
 from worker.app import create_app
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
+from worker.delivery.chain import pipeline_chain
 from worker.metrics import child_pids, resident_bytes
 from worker.nlp import load_pipeline
-from worker.producer import enqueue_items
+from worker.producers.producer import enqueue_items
+from worker.runtime.allocator import keep_freed_memory
 from worker.settings import Settings
 from worker.sources.files import SourceItem
 

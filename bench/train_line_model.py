@@ -4,13 +4,13 @@
 
 Every line of every development page of ``zyte_fullpage_text_boilerplate`` (the article-extraction
 benchmark's pages flattened to text, boilerplate in) becomes one example: the features of
-``tasks.line_features``, labelled article text when most of its word 4-gram shingles are in the
+``tasks.clean.line_features``, labelled article text when most of its word 4-gram shingles are in the
 page's true article body, weighted by its share of the page's words (so that a page counts the
 same however many lines it has, as in the benchmark's per-page score). Gradient-boosted trees
 (scikit-learn, fixed hyper-parameters, fixed seed) learn from those.
 
-Printed, side by side and from one run: the rules alone (``tasks.boilerplate``), the text path
-(``tasks.text_body``: rules where they hold nearly all the words, else the model) cross-validated
+Printed, side by side and from one run: the rules alone (``tasks.clean.boilerplate``), the text path
+(``tasks.clean.text_body``: rules where they hold nearly all the words, else the model) cross-validated
 (each page's lines picked by a model trained on the other folds only, repeated over several fold
 shuffles), and with the shipped model on the pages it was trained on (in-sample, shown only to
 tell how much it flatters). The same again for the true bodies fed back in as input, which
@@ -33,13 +33,13 @@ from sklearn.ensemble import GradientBoostingClassifier
 
 from bench.datasets import load_pages
 from bench.scoring import Score, score, shingles
-from tasks.boilerplate import strip_boilerplate
-from tasks.clean import clean_article, flattened_page_lines
+from tasks.clean.boilerplate import strip_boilerplate
+from tasks.clean.line_features import FEATURE_NAMES, line_features
+from tasks.clean.line_model import LEAF, MODEL_FILE, LineModel, Tree, model_from_json, shipped_model
+from tasks.clean.stage import clean_article, flattened_page_lines
+from tasks.clean.text_body import article_lines
 from tasks.errors import NewsflowError
-from tasks.line_features import FEATURE_NAMES, line_features
-from tasks.line_model import LEAF, MODEL_FILE, LineModel, Tree, model_from_json, shipped_model
 from tasks.models import ArticleRecord
-from tasks.text_body import article_lines
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MODEL_PATH = Path(__file__).resolve().parents[1] / "tasks" / MODEL_FILE
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         ("already-clean text (the true bodies fed back in)", clean, 1),
     ):
         print(f"\n{name:<52} {'F1':>6} {'P':>6} {'R':>6}")
-        print(_row("rules only (best prose run, tasks.boilerplate)", rules(group)))
+        print(_row("rules only (best prose run, tasks.clean.boilerplate)", rules(group)))
         for seed, result in enumerate(folds):
             print(_row(f"text path, {args.folds}-fold out-of-fold, shuffle {seed}", result[column]))
         print(_row(f"text path, out-of-fold mean of {len(folds)}", _mean([r[column] for r in folds])))

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("NEWSFLOW_DATA_DIR", REPO.parent / "shared" / "data"))
@@ -186,7 +186,7 @@ def running_worker(
     redis_server: LocalRedis, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningWorker]:
     """A real two-process ``newsflow worker`` against the private Redis, for the whole session."""
-    from worker.localredis import free_port
+    from worker.cli.local_redis import free_port
 
     log_dir = tmp_path_factory.mktemp("worker")
     with dedicated_worker(redis_server.url, log_dir, concurrency=2, metrics_port=str(free_port())) as worker:

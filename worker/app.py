@@ -56,7 +56,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_send_task_events": settings.task_events,
         "task_send_sent_event": settings.task_events,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
-        "worker_consumer": "worker.consumer:NewsflowConsumer",
+        "worker_consumer": "worker.runtime.consumer:NewsflowConsumer",
         # SIGTERM: running tasks get this long to finish, then they are re-queued (acks_late) and the
         # worker exits; an idle worker exits at once.
         "worker_soft_shutdown_timeout": settings.shutdown_timeout_seconds,
@@ -76,7 +76,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 def create_app(settings: Settings | None = None) -> Celery:
     """A Celery app for these settings, with the pipeline's tasks and signal handlers."""
     settings = settings or get_settings()
-    celery = Celery("newsflow", include=["tasks.pipeline", "worker.signals"])
+    celery = Celery("newsflow", include=["worker.pipeline", "worker.runtime.signals"])
     celery.conf.update(celery_config(settings))
     return celery
 

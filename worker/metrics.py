@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, mult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from tasks.language import known_languages
+from tasks.clean.language import known_languages
 from worker.settings import STAGES, Settings
 
 OUTCOMES = ("ok", "retried", "dead_lettered", "failed", "duplicate", "skipped_language")

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from tasks.clean import CleanOptions, clean_article
+from tasks.clean.stage import CleanOptions, clean_article
 from tasks.errors import InputTooLarge
-from tasks.extract import ExtractOptions, extract_articles
+from tasks.extract.stage import ExtractOptions, extract_articles
 from tasks.models import (
     CleanedArticle,
     ExtractedArticle,
@@ -23,7 +23,7 @@ from tasks.models import (
     grow,
     parse_record,
 )
-from tasks.summarise import SummaryOptions, summarise_article
+from tasks.summarise.stage import SummaryOptions, summarise_article
 from worker import __version__
 from worker.nlp import pipeline_for
 from worker.settings import Settings

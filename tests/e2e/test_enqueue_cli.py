@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO, run_cli, wait_until, worker_env
 from tests.httpsite import Route, Site
 from tests.integration.test_producers import article_page, rss
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, worker_env
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
 from worker.settings import Settings
 
 pytestmark = pytest.mark.e2e

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from kombu import Connection
 
-from tasks.pipeline import pipeline_chain
 from tests.conftest import RunningWorker, dedicated_worker, run_cli, wait_until
-from worker import stream
 from worker.app import create_app
-from worker.deliveries import in_flight
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
+from worker.delivery.chain import pipeline_chain
+from worker.delivery.deliveries import in_flight
 from worker.settings import Settings
+from worker.stores import stream
 
 pytestmark = pytest.mark.integration
 

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tasks.dedup import fingerprint
+from tasks.duplicates import fingerprint
 from tasks.errors import TransientError
 from tasks.models import PublishedArticle
 from tests.conftest import RunningWorker, dedicated_worker, wait_until
 from tests.integration.test_pipeline import published, settings_of
-from worker import duplicates
 from worker.app import create_app
-from worker.localredis import LocalRedis
-from worker.producer import enqueue_items
+from worker.cli.local_redis import LocalRedis
+from worker.producers.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem
+from worker.stores import duplicates
 
 pytestmark = pytest.mark.integration
 

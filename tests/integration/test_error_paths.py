@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from tasks.pipeline import pipeline_chain
 from tests.conftest import RunningWorker, dedicated_worker, run_cli, wait_until
-from worker import stream
 from worker.app import create_app
-from worker.localredis import LocalRedis
+from worker.cli.local_redis import LocalRedis
+from worker.delivery.chain import pipeline_chain
 from worker.settings import Settings
+from worker.stores import stream
 
 pytestmark = pytest.mark.integration
 

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tasks.pipeline import pipeline_chain
 from tests.conftest import REPO, SAMPLES, dedicated_worker, wait_until
 from worker.app import create_app
-from worker.localredis import LocalRedis, free_port
-from worker.producer import enqueue_items
+from worker.cli.local_redis import LocalRedis, free_port
+from worker.delivery.chain import pipeline_chain
+from worker.producers.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem, iter_source
 from worker.stages import now_iso

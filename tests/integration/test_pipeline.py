@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from tasks.pipeline import pipeline_chain
 from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SHARE_BAR, RunningWorker, wait_until
-from worker import stream
 from worker.app import create_app
-from worker.producer import enqueue_items
+from worker.delivery.chain import pipeline_chain
+from worker.producers.producer import enqueue_items
 from worker.settings import Settings
 from worker.sources.files import SourceItem
+from worker.stores import stream
 
 pytestmark = pytest.mark.integration
 
@@ -152,7 +152,7 @@ def test_an_invalid_record_is_dead_lettered_and_the_worker_keeps_going(
 def test_status_reports_the_live_worker_and_metrics_count_what_was_published(
     running_worker: RunningWorker,
 ) -> None:
-    from worker.status import read_status
+    from worker.cli.status import read_status
 
     settings = settings_of(running_worker)
     status = read_status(settings, running_worker.client)

@@ -24,18 +24,18 @@ import redis
 
 from tests.conftest import REPO, wait_until, worker_env
 from tests.httpsite import Listener, Route, Site
-from tests.integration.test_door import client_for, queued_records, settings_for
-from worker import stream
-from worker.crawl import PageJob, enqueue_pages
-from worker.door import Claim, Door
-from worker.feedpoll import FeedPoller, PollReport
-from worker.feedstate import RedisRobotsStore
-from worker.localredis import LocalRedis
-from worker.producer import Producer
-from worker.sender import producer_app
+from tests.integration.test_claims import client_for, queued_records, settings_for
+from worker.cli.local_redis import LocalRedis
+from worker.producers.crawl import PageJob, enqueue_pages
+from worker.producers.feed_poll import FeedPoller, PollReport
+from worker.producers.feed_state import RedisRobotsStore
+from worker.producers.producer import Producer
+from worker.producers.sender import producer_app
 from worker.settings import Settings
 from worker.sources.fetch import Fetcher
 from worker.sources.urls import ListedURL
+from worker.stores import stream
+from worker.stores.claims import ArticleClaims, Claim
 
 pytestmark = pytest.mark.integration
 
@@ -419,8 +419,8 @@ def test_sigterm_stops_a_url_list_mid_fetch_and_gives_every_unfetched_page_back(
     settings = Settings(redis_url=redis_server.url, key_prefix=prefix)
     client = client_for(redis_server)
     assert [r["url"] for r in queued_records(client, settings)] == [site.url(GOOD[0])]
-    door = Door(client, settings)
+    claims = ArticleClaims(client, settings)
     # Every trickling page's claim was given back: the next run fetches them, nothing is lost.
     for path in trickling:
-        assert client.exists(*door.keys(Claim.for_url(site.url(path)))) == 0
-    assert client.exists(*door.keys(Claim.for_url(site.url(GOOD[0])))) == 2
+        assert client.exists(*claims.keys(Claim.for_url(site.url(path)))) == 0
+    assert client.exists(*claims.keys(Claim.for_url(site.url(GOOD[0])))) == 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES, dedicated_worker, run_cli, wait_until
-from worker.localredis import LocalRedis, free_port, make_tls_files
+from worker.cli.local_redis import LocalRedis, free_port, make_tls_files
 
 pytestmark = pytest.mark.integration
 
@@ -61,8 +61,8 @@ def test_a_plain_connection_to_a_tls_redis_is_refused_with_one_line(tmp_path: Pa
 def test_a_worker_logging_at_debug_never_logs_article_text(redis_server: LocalRedis, tmp_path: Path) -> None:
     # Celery's pool logs every task it applies with its arguments at DEBUG, and readability logs
     # the start of paragraphs it keeps: neither may reach the log, whatever the level.
-    from tasks.pipeline import pipeline_chain
     from worker.app import create_app
+    from worker.delivery.chain import pipeline_chain
     from worker.settings import Settings
 
     marker = f"Ghent-library-{secrets.token_hex(4)}"

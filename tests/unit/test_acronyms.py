@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.acronyms import find_acronym_definitions
+from tasks.extract.acronyms import find_acronym_definitions
 
 
 @pytest.mark.parametrize(

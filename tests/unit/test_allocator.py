@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from worker.allocator import M_MMAP_THRESHOLD, M_TOP_PAD, M_TRIM_THRESHOLD, MIB, allocator_options
+from worker.runtime.allocator import M_MMAP_THRESHOLD, M_TOP_PAD, M_TRIM_THRESHOLD, MIB, allocator_options
 
 # Allocates and frees 40 MB in blocks of 1 MB (each below the mmap threshold once it is raised, so
 # they come from the heap), then prints how much of it is still resident.
 FREED_STILL_RESIDENT = """
 import sys
-from worker.allocator import keep_freed_memory
+from worker.runtime.allocator import keep_freed_memory
 
 def resident_kb():
     with open("/proc/self/status") as status:

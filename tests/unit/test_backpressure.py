@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.unit.test_politeness import FakeClock
-from worker.backpressure import QueueGate
+from worker.producers.backpressure import QueueGate
 
 
 class FakeQueue:

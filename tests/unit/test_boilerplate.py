@@ -2,7 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.boilerplate import has_page_furniture, is_boilerplate_line, strip_boilerplate, strip_share_widget
+from tasks.clean.boilerplate import (
+    has_page_furniture,
+    is_boilerplate_line,
+    strip_boilerplate,
+    strip_share_widget,
+)
 
 SEED_TAIL = [
     "Share This:",
@@ -47,7 +52,7 @@ def test_strip_boilerplate_drops_the_tail_and_keeps_the_body() -> None:
 
 
 def test_headline_of_drops_the_site_name() -> None:
-    from tasks.boilerplate import headline_of
+    from tasks.clean.boilerplate import headline_of
 
     assert headline_of("Bridge to close for six weeks - The Gazette") == "Bridge to close for six weeks"
     assert headline_of("News | Bridge to close for six weeks") == "Bridge to close for six weeks"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tasks.canonical import canonicalise, person_key
+from tasks.extract.canonical import canonicalise, person_key
 from tasks.models import EntityMention
 
 

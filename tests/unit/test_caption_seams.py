@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.caption_seams import seam_offsets, split_caption_seams
+from tasks.summarise.caption_seams import seam_offsets, split_caption_seams
 
 
 def pieces(sentence: str) -> list[str]:

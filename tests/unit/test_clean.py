@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean import CleanOptions, clean_article
+from tasks.clean.stage import CleanOptions, clean_article
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import parse_record
 from tests.conftest import RECIPE_BODY, RECIPE_LIST, RECIPE_PROSE, SAMPLES, SEED_BOILERPLATE, SHARE_BAR

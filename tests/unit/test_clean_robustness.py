@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.clean import CleanOptions, clean_article
+from tasks.clean.stage import CleanOptions, clean_article
 from tasks.errors import EmptyArticle, InputTooLarge, PermanentError, UndecodableInput, UnsupportedContent
 from tasks.models import ArticleRecord, parse_record
 from worker.settings import Settings

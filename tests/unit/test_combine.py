@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tasks.combine import choose_paragraphs, combine_paragraphs, is_prose
+from tasks.clean.combine import choose_paragraphs, combine_paragraphs, is_prose
 
 BODY = [
     "The harbour authority said on Monday that the new container terminal will open in March.",

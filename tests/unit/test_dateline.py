@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.dateline import byline_names, split_byline, split_dateline
+from tasks.clean.dateline import byline_names, split_byline, split_dateline
 
 
 @pytest.mark.parametrize(

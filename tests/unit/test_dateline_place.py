@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.dateline_place import resolve_dateline_place
+from tasks.extract.dateline_place import resolve_dateline_place
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tasks.dedup import BANDS, NEAR_THRESHOLD, decode_signature, fingerprint, normalise_words, similarity
+from tasks.duplicates import BANDS, NEAR_THRESHOLD, decode_signature, fingerprint, normalise_words, similarity
 
 STORY = (
     "The harbour authority of Gdańsk said on Monday that the new container terminal will open in "
@@ -51,7 +51,7 @@ def test_fingerprint_is_deterministic() -> None:
 
 
 def test_the_in_memory_index_marks_copies_of_the_first_original_only() -> None:
-    from tasks.dedup import DuplicateIndex
+    from tasks.duplicates import DuplicateIndex
 
     index = DuplicateIndex()
     edited = STORY.replace("two months later", "ten weeks later").replace("about 400", "some 450")

@@ -9,13 +9,13 @@ import pytest
 from rich.console import Console
 
 from tasks.ids import derive_article_id
-from worker.door import Claim
-from worker.enqueue import parse_duration
-from worker.feedpoll import PollReport
-from worker.producer import EnqueueReport
-from worker.progress import progress_bar
+from worker.cli.progress import progress_bar
+from worker.producers.enqueue import parse_duration
+from worker.producers.feed_poll import PollReport
+from worker.producers.producer import EnqueueReport
 from worker.sources.files import SourceError
 from worker.sources.urls import read_url_list
+from worker.stores.claims import Claim
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.extract import (
+from tasks.extract.stage import (
     add_acronym_mentions,
     clean_mentions,
     fix_sentences,

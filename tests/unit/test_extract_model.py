@@ -6,8 +6,8 @@ from itertools import pairwise
 
 import pytest
 
-from tasks.clean import clean_article
-from tasks.extract import ExtractOptions, extract_articles, split_pieces
+from tasks.clean.stage import clean_article
+from tasks.extract.stage import ExtractOptions, extract_articles, split_pieces
 from tasks.models import ExtractedArticle, parse_record
 from tests.conftest import SAMPLES, SEED_PEOPLE_AND_PLACES
 from worker.nlp import load_pipeline

@@ -18,7 +18,7 @@ import pytest
 from tasks.errors import InputTooLarge, UnsupportedContent
 from tests.conftest import wait_until
 from tests.httpsite import Listener, Route, Site
-from worker.localredis import free_port, make_tls_files
+from worker.cli.local_redis import free_port, make_tls_files
 from worker.settings import Settings
 from worker.sources.errors import (
     FetchCancelled,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tasks.clean import clean_article
-from tasks.html_extract import is_page_source, repair_markup
+from tasks.clean.html_extract import is_page_source, repair_markup
+from tasks.clean.stage import clean_article
 from tasks.models import parse_record
 
 PARAGRAPHS = [

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tasks.clean import clean_article
+from tasks.clean.stage import clean_article
 from tasks.models import parse_record
 
 

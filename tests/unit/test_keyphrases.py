@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.keyphrases import NameSpan, rank_keyphrases
+from tasks.extract.keyphrases import NameSpan, rank_keyphrases
 
 STOP = {"the", "a", "of", "on", "and", "in", "to", "was", "is", "for", "it", "its", "by", "at", "will"}
 

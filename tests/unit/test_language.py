@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean import choose_language, clean_article
-from tasks.language import detect_language, known_languages
+from tasks.clean.language import detect_language, known_languages
+from tasks.clean.stage import choose_language, clean_article
 from tasks.models import parse_record
 from worker.settings import Settings
 from worker.stages import run_clean, run_extract
@@ -87,7 +87,8 @@ def test_the_language_label_is_a_code_the_detector_knows_or_unknown() -> None:
 
 
 def test_the_languages_metric_gets_a_bounded_label_whatever_the_record_says() -> None:
-    from worker import metrics, signals
+    from worker import metrics
+    from worker.runtime import signals
 
     def samples() -> dict[str, float]:
         return {

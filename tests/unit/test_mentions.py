@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tasks.acronyms import find_acronym_definitions
-from tasks.mentions import add_acronym_mentions, build_mentions, harmonise_labels
+from tasks.extract.acronyms import find_acronym_definitions
+from tasks.extract.mentions import add_acronym_mentions, build_mentions, harmonise_labels
+from tasks.extract.titles import drop_titles
 from tasks.models import EntityMention
-from tasks.titles import drop_titles
 
 
 def spans(text: str, *items: tuple[str, str]) -> list[tuple[int, int, str]]:

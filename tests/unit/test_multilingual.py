@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tasks.clean import clean_article
-from tasks.html_extract import parse_html, trafilatura_document
+from tasks.clean.html_extract import parse_html, trafilatura_document
+from tasks.clean.readability_text import readability_paragraphs
+from tasks.clean.stage import clean_article
 from tasks.models import ArticleRecord
-from tasks.readability_text import readability_paragraphs
 from tests.multilingual import SAMPLES, Sample, all_variants, expected_text, page, write_files
-from worker.cli import main
+from worker.cli.main import main
 
 MIXED = (
     "Городские власти объявили о строительстве новых станций метро.",

@@ -7,8 +7,8 @@ import copy
 import lxml.html
 from readability import Document
 
-from tasks.html_extract import parse_html
-from tasks.readability_text import readability_paragraphs
+from tasks.clean.html_extract import parse_html
+from tasks.clean.readability_text import readability_paragraphs
 
 PROSE = (
     "The council voted on Tuesday to close the old river bridge for six weeks of repairs, officials "

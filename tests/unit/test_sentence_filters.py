@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.sentence_filters import (
+from tasks.summarise.sentence_filters import (
     ends_like_a_sentence,
     has_attribution,
     has_caption_label,

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tasks.models import ExtractedArticle, Span
-from tasks.summarise import SummaryOptions, is_summary_worthy, select_sentences, summarise_article
+from tasks.summarise.stage import SummaryOptions, is_summary_worthy, select_sentences, summarise_article
 
 
 def article(text: str) -> ExtractedArticle:

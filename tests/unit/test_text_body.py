@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from tasks.line_features import FEATURE_NAMES, line_features
-from tasks.line_model import LEAF, LineModel, Tree, model_from_json, shipped_model
-from tasks.text_body import article_lines
+from tasks.clean.line_features import FEATURE_NAMES, line_features
+from tasks.clean.line_model import LEAF, LineModel, Tree, model_from_json, shipped_model
+from tasks.clean.text_body import article_lines
 
 MENU = ["Home", "News", "World", "Business", "Sport", "Weather", "Opinion", "Subscribe", "Log in"]
 BODY = [

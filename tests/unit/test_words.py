@@ -9,10 +9,10 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.clean import clean_article, repair_text
+from tasks.clean.stage import clean_article, repair_text
+from tasks.clean.words import count_words, word_tokens
 from tasks.errors import EmptyArticle
 from tasks.models import ArticleRecord
-from tasks.words import count_words, word_tokens
 from tests.multilingual import SAMPLES, Sample, expected_text
 
 # Marks as the regex module knows them (its Unicode can be newer than Python's unicodedata).

@@ -1,0 +1,177 @@
+"""Main text and metadata from an HTML page: trafilatura and readability-lxml, combined.
+
+The page is parsed once (lxml's HTML parser, which never fetches a DTD, an entity or any other
+resource) and each extractor works on its own copy. trafilatura gives the metadata and its main
+text, without comments, with tables; readability-lxml gives the block it takes for the article.
+Their paragraphs are combined by agreement (``tasks.clean.combine``): readability's paragraphs that
+trafilatura confirms, plus the ones that are prose on their own. When readability finds nothing,
+trafilatura's text is used as it is; when the two disagree about where the article is and their
+combination is a stray short block, the fuller candidate wins.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from tasks.clean.combine import choose_paragraphs
+from tasks.clean.readability_text import readability_paragraphs
+from tasks.clean.text_body import article_lines
+from tasks.errors import UnsupportedContent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlExtraction:
+    """What an HTML page yields: its main text (paragraphs split by newlines) and metadata."""
+
+    text: str
+    title: str | None
+    author: str | None
+    published: str | None
+    site_name: str | None
+    language: str | None
+
+
+EMPTY = HtmlExtraction("", None, None, None, None, None)
+# Characters XML (and so lxml) refuses in text: control characters and the non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse a page with lxml's HTML parser (no network, no external entities); None if it has no tree.
+
+    The page is text already (decoded by its producer or by ``worker.sources.decode``): it goes to
+    the parser as UTF-8 bytes *with the parser told so*, so neither the page's own ``<meta
+    charset>`` nor an XML declaration can make libxml2 read it in another encoding (bytes without
+    an encoding are read as the ``<meta>`` says, or as ISO-8859-1; a ``str`` with an XML
+    encoding declaration is refused by lxml outright).
+    """
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        cleaned = _NOT_XML.sub("", html).encode("utf-8", "replace")
+        tree = lxml.html.document_fromstring(cleaned, parser=parser)
+    except (lxml.etree.LxmlError, ValueError) as exc:
+        _raise_past_limits(parser)
+        log.debug("HTML not parsed: %s", type(exc).__name__)
+        return None
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to parse") from exc
+    _raise_past_limits(parser)
+    return tree if isinstance(tree, lxml.html.HtmlElement) else None
+
+
+def _raise_past_limits(parser: lxml.html.HTMLParser) -> None:
+    """libxml2 stops reading a page past its limits (256 nested elements without XML_PARSE_HUGE):
+    what it kept is a truncated tree, often empty, so say what happened instead of finding no text."""
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in error.message:
+            if "depth" in error.message:
+                raise UnsupportedContent(
+                    "HTML is nested deeper than the HTML parser allows (256 elements): "
+                    "the page cannot be read whole"
+                )
+            raise UnsupportedContent(f"HTML is past the HTML parser's limits ({error.message.strip()})")
+
+
+def trafilatura_document(
+    tree: lxml.html.HtmlElement, url: str | None
+) -> trafilatura.settings.Document | None:
+    """trafilatura's main text (no comments, tables kept, no fallbacks) and metadata of a page."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+            fast=True,
+        )
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to extract") from exc
+    except Exception as exc:  # one candidate of two: the page still has readability's
+        log.debug("trafilatura failed: %s", type(exc).__name__)
+        return None
+    return document if isinstance(document, trafilatura.settings.Document) else None
+
+
+# A <title> start tag, and its end tag anywhere in the page.
+_TITLE_START = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title\s*>", re.IGNORECASE)
+_TITLE_STOP = re.compile(r"[<\n]")
+# An <html> start tag written as an empty element ("<html … />") near the top of the page.
+_EMPTY_HTML_TAG = re.compile(r"(<html\b[^>]*?)\s*/>", re.IGNORECASE)
+
+
+def repair_markup(html: str) -> str:
+    """The page with two breakages repaired that make lxml's parser (libxml2) drop its whole body.
+
+    - A page that lost its ``</title>`` (a truncated or spliced crawl): the parser reads
+      everything after ``<title>`` as the title's text, so no extractor finds any body. The title
+      is closed at its first line break or markup, where a real title never goes on.
+    - ``<html … />``: libxml2 closes the document at the empty ``html`` element and drops the rest
+      (trafilatura's loader repairs the same); the slash goes.
+    """
+    start = _TITLE_START.search(html)
+    if start is not None and not _TITLE_END.search(html, start.end()):
+        stop = _TITLE_STOP.search(html, start.end())
+        end = stop.start() if stop else len(html)
+        html = f"{html[:end]}</title>{html[end:]}"
+    head = html[:4096]
+    empty_html = _EMPTY_HTML_TAG.search(head)
+    if empty_html is not None and "<" not in empty_html.group(1)[1:]:
+        html = html[: empty_html.start()] + empty_html.group(1) + ">" + html[empty_html.end() :]
+    return html
+
+
+# An HTML tag of the elements every page is made of (not "<3" or "a <b> c" in running text).
+_TAG = re.compile(
+    r"</?(?:html|head|body|title|meta|link|script|style|div|span|p|a|br|hr|img|table|tbody|tr|td|th|"
+    r"ul|ol|li|h[1-6]|b|i|em|strong|font|center|form|input|iframe|noscript|article|section|nav|"
+    r"header|footer)\b[^<>]{0,500}>",
+    re.IGNORECASE,
+)
+# Text that is this much markup is a page's source, not text that quotes a tag or two.
+PAGE_SOURCE_MIN_TAGS = 10
+PAGE_SOURCE_MARKUP_SHARE = 0.25
+
+
+def is_page_source(text: str) -> bool:
+    """True for "text" that is a page's HTML source: a quarter of it, or more, is tags."""
+    tags = _TAG.findall(text)
+    return len(tags) >= PAGE_SOURCE_MIN_TAGS and sum(map(len, tags)) >= PAGE_SOURCE_MARKUP_SHARE * len(text)
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
+    """Extract the main text and metadata of an HTML page; never fetches anything."""
+    tree = parse_html(repair_markup(html))
+    if tree is None:
+        return EMPTY
+    readable = readability_paragraphs(copy.deepcopy(tree))
+    document = trafilatura_document(tree, url)
+    extracted = _lines(document.text if document else "")
+    paragraphs = choose_paragraphs(readable, extracted, article_lines)
+    if document is None:
+        return HtmlExtraction("\n".join(paragraphs), None, None, None, None, None)
+    return HtmlExtraction(
+        text="\n".join(paragraphs),
+        title=document.title or None,
+        author=document.author or None,
+        published=document.date or None,
+        site_name=document.sitename or None,
+        language=document.language or None,
+    )
+
+
+def _lines(text: str | None) -> list[str]:
+    lines = (" ".join(line.split()) for line in (text or "").split("\n"))
+    return [line for line in lines if line]

@@ -1,0 +1,197 @@
+"""Keyphrases: the phrases that say what an article is about, ranked.
+
+PositionRank (TextRank with a bias towards words that come early, as the news lead does): words
+are nodes of a graph linked when they occur within a few words of each other, ranked by a
+PageRank whose restarts favour early positions. Candidate phrases are names (each canonical
+entity under its best name) and every stretch of up to three words of the runs of content words
+between stop words, punctuation and names (without a tagger, a run may hold a verb: "cases fell";
+stretches that recur, like "severe cases", win through their count). A phrase scores the sum of its
+words' ranks times log2(1 + the number of times it occurs); a single word must occur twice. It
+needs only the tokens the NER pipeline already has: a tagger and parser (for noun chunks) would
+halve the stage's speed (see bench/extract_quality.py for quality and cost against pytextrank).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from tasks.extract.names import TITLE_WORDS
+from tasks.models import Keyphrase
+
+MAX_PHRASE_WORDS = 3
+WINDOW = 3
+DAMPING = 0.85
+ITERATIONS = 50
+TOLERANCE = 1e-6
+MAX_GRAPH_WORDS = 4_000  # a very long text is ranked on its first 4,000 candidate words
+# Reporting verbs are everywhere in news and say nothing about the subject ("Sandberg said").
+REPORTING_WORDS = frozenset(
+    "said says say saying told tells tell added adds according asked stated noted explained".split()  # noqa: SIM905
+)
+
+# start, length, is_stop, is_alpha, sentence start (1 at the first token of a sentence): a row
+# of ``Doc.to_array`` (or a list of such rows)
+Token = Sequence[int]
+# character start, end, and the best name of the entity (None: a date, amount or number)
+NameSpan = tuple[int, int, str | None]
+Phrase = tuple[str, ...]
+Run = tuple[tuple[str, ...], Phrase]  # words as written, and normalised
+
+
+def rank_keyphrases(
+    text: str, tokens: Sequence[Token], names: Sequence[NameSpan], limit: int = 10
+) -> list[Keyphrase]:
+    """The ``limit`` best phrases of the text, best first."""
+    runs, name_phrases = _runs(text, tokens, sorted(names))
+    if not runs:
+        return []
+    rank = _position_rank([word for _, normed in runs for word in normed][:MAX_GRAPH_WORDS])
+    counts: Counter[Phrase] = Counter(phrase for run in runs for phrase in _ngrams(run[1], name_phrases))
+    scored = [
+        (sum(rank.get(w, 0.0) for w in phrase) * math.log2(1 + count), -index, phrase)
+        for index, (phrase, count) in enumerate(counts.items())  # first-seen order breaks ties
+        if len(phrase) > 1 or (count > 1 and len(phrase[0]) > 3) or phrase in name_phrases
+    ]
+    scored.sort(reverse=True)
+    chosen: list[tuple[float, Phrase]] = []
+    taken: list[set[str]] = []
+    for score, _, phrase in scored:
+        words_in = set(phrase)
+        # Not inside, around, or two words into a better phrase.
+        if any(words_in <= other or other <= words_in or len(words_in & other) > 1 for other in taken):
+            continue
+        taken.append(words_in)
+        chosen.append((score, phrase))
+        if len(chosen) == limit:
+            break
+    surfaces = _surfaces([phrase for _, phrase in chosen], runs, name_phrases)
+    return [
+        Keyphrase(text=surface, score=round(score, 4))
+        for (score, _), surface in zip(chosen, surfaces, strict=True)
+    ]
+
+
+def _surfaces(phrases: list[Phrase], runs: list[Run], name_phrases: dict[Phrase, str]) -> list[str]:
+    """How the text most often writes each phrase (a name: its best name), in one pass over the runs."""
+    wanted = {phrase for phrase in phrases if phrase not in name_phrases}
+    sizes = {len(phrase) for phrase in wanted}
+    forms: dict[Phrase, Counter[str]] = {phrase: Counter() for phrase in wanted}
+    for words, normed in runs:
+        for size in sizes:
+            for i in range(len(normed) - size + 1):
+                stretch = normed[i : i + size]
+                if stretch in wanted:
+                    forms[stretch][" ".join(words[i : i + size])] += 1
+    return [
+        name_phrases[phrase] if phrase in name_phrases else forms[phrase].most_common(1)[0][0]
+        for phrase in phrases
+    ]
+
+
+def _runs(text: str, tokens: Sequence[Token], names: list[NameSpan]) -> tuple[list[Run], dict[Phrase, str]]:
+    """Runs of content words and names (a name is a run of its own, in its best name's words),
+    in text order, as (words, normalised words); and the names, by their normalised words."""
+    table = np.asarray(tokens, dtype=np.int64).reshape(-1, 5)
+    starts, lengths = table[:, 0], table[:, 1]
+    content = (table[:, 2] == 0) & (table[:, 3] == 1) & (lengths > 1)
+    in_name = np.zeros(len(table), dtype=bool)
+    name_first = np.full(len(table), -1, dtype=np.int64)
+    if names:
+        name_starts = np.array([n[0] for n in names], dtype=np.int64)
+        name_ends = np.array([n[1] for n in names], dtype=np.int64)
+        holder = np.searchsorted(name_starts, starts, side="right") - 1
+        inside = (holder >= 0) & (starts < name_ends[np.maximum(holder, 0)])
+        in_name = inside
+        first = inside & (starts == name_starts[np.maximum(holder, 0)])
+        name_first[first] = holder[first]
+    # Only content words and the first token of each name matter; every other token breaks a run.
+    keep = np.flatnonzero((content & ~in_name) | (name_first >= 0))
+    rows = zip(
+        keep.tolist(),
+        starts[keep].tolist(),
+        lengths[keep].tolist(),
+        (table[keep, 4] == 1).tolist(),
+        name_first[keep].tolist(),
+        strict=True,
+    )
+    runs: list[Run] = []
+    name_phrases: dict[Phrase, str] = {}
+    run: list[str] = []
+    previous = -2
+    for position, start, length, sentence_start, name_index in rows:
+        word = text[start : start + length]
+        is_word = name_index < 0 and _is_content(word)
+        if run and (position != previous + 1 or sentence_start or not is_word):
+            runs.append((tuple(run), tuple(_norm(w) for w in run)))
+            run = []
+        previous = position
+        if name_index >= 0:
+            name = names[name_index][2]
+            if name is not None:
+                words = tuple(name.split())
+                normed = tuple(_norm(w) for w in words)
+                name_phrases[normed] = name
+                runs.append((words, normed))
+            previous = -2  # the name's other tokens are skipped: nothing joins across it
+        elif is_word:
+            run.append(word)
+    if run:
+        runs.append((tuple(run), tuple(_norm(w) for w in run)))
+    return runs, name_phrases
+
+
+def _ngrams(normed: Phrase, name_phrases: dict[Phrase, str]) -> list[Phrase]:
+    """A name whole, or every stretch of up to three words of a run of content words."""
+    if normed in name_phrases:
+        return [normed]
+    return [normed[i : i + n] for n in range(1, MAX_PHRASE_WORDS + 1) for i in range(len(normed) - n + 1)]
+
+
+def _is_content(word: str) -> bool:
+    """A word worth a phrase, once stop words and non-words are out."""
+    if len(word) < 2:
+        return False
+    lowered = word.lower()
+    if lowered in REPORTING_WORDS:
+        return False
+    # "General" before a name is a title; "security" in "security situation" is a word.
+    return not (word[0].isupper() and lowered.rstrip(".") in TITLE_WORDS)
+
+
+def _norm(word: str) -> str:
+    lowered = word.lower()
+    # A light plural fold so "vaccine" and "vaccines" are one node.
+    if len(lowered) > 4 and lowered.endswith("s") and not lowered.endswith("ss"):
+        return lowered[:-1]
+    return lowered
+
+
+def _position_rank(sequence: list[str]) -> dict[str, float]:
+    """PageRank over co-occurrence within ``WINDOW`` words, restarting in proportion to the sum
+    of 1/position of each word's occurrences."""
+    ids: dict[str, int] = {}
+    positions = np.array([ids.setdefault(word, len(ids)) for word in sequence], dtype=np.int64)
+    size = len(ids)
+    weights = 1.0 / np.arange(1, len(positions) + 1)
+    bias = np.bincount(positions, weights=weights, minlength=size).astype(float)
+    bias = bias / bias.sum()
+    pairs = []
+    for gap in range(1, WINDOW):
+        source, target = positions[:-gap], positions[gap:]
+        keep = source != target
+        pairs += [source[keep] * size + target[keep], target[keep] * size + source[keep]]
+    links = np.bincount(np.concatenate(pairs), minlength=size * size).astype(float).reshape(size, size)
+    out = links.sum(axis=1, keepdims=True)
+    transition = np.divide(links, out, out=np.zeros_like(links), where=out > 0)
+    rank = bias.copy()
+    for _ in range(ITERATIONS):
+        updated = (1 - DAMPING) * bias + DAMPING * (transition.T @ rank)
+        if np.abs(updated - rank).sum() < TOLERANCE:
+            rank = updated
+            break
+        rank = updated
+    return {word: float(rank[i]) for word, i in ids.items()}
