@@ -97,7 +97,7 @@ class _Producer(threading.Thread):
     def __init__(self, settings: Settings, records: list[dict[str, Any]], say: Callable[[str], None]) -> None:
         super().__init__(daemon=True)
         self.settings, self.records, self.say = settings, records, say
-        self.queued = 0
+        self.queued_ids: list[str] = []
         self.retries = 0
         self.error: BaseException | None = None
 
@@ -110,7 +110,7 @@ class _Producer(threading.Thread):
             client = connect(self.settings)
             items = (SourceItem(f"failover:{i}", r) for i, r in enumerate(self.records))
             report = enqueue_items(items, self.settings, client, create_app(self.settings), notify=notify)
-            self.queued = report.queued
+            self.queued_ids = report.queued_ids
         except BaseException as exc:  # reported by the drill, which then fails
             self.error = exc
 
@@ -176,37 +176,21 @@ def run_failover(
         workers.wait_ready(client, prefix, 2)
         say(f"workers ready; Redis primary on port {lab.primary_port()}")
         good = corpus(data_dir, articles)
-        app = create_app(settings)
-        bad = [record for _, record in poison_records(poison * len(POISON_KINDS), secrets.token_hex(3))]
-        bad = [r for r in bad if not r["id"].split("-")[2] == "pickle"][:poison]
+        bad = [r for _, r in poison_records(poison * len(POISON_KINDS), secrets.token_hex(3))]
+        bad = [r for r in bad if r["id"].split("-")[2] in PLANTED_KINDS][:poison]
         producer = _Producer(settings, good, say)
         producer.start()
+        app = create_app(settings)
         for record in bad:  # as a foreign producer might: straight onto the queue, past the door
             pipeline_chain(record, app).apply_async()
-        report.planted = len(bad)
-        total = len(good) + len(bad)
-        ids = {r["id"] for r in good} | {r["id"] for r in bad}
         deadline = time.monotonic() + timeout
         for index in range(2):
-            while time.monotonic() < deadline and _out(client, settings) < total * (index + 1) / 3:
-                time.sleep(0.05)
-            before = _out(client, settings)
-            killed_at = time.monotonic()
-            victim = lab.kill_primary()
-            say(f"{before} out; SIGKILLed the primary on port {victim.port}")
-            new_port = lab.wait_promoted(victim.port)
-            report.promotion_seconds.append(time.monotonic() - killed_at)
-            say(f"Sentinels promoted port {new_port}")
-            while time.monotonic() < deadline and _out(client, settings) <= before:
-                time.sleep(0.05)
-            report.stall_seconds.append(time.monotonic() - killed_at)
-            say(f"publishing again ({_out(client, settings)} out)")
-            report.failovers += 1
-            lab.restart_as_replica(victim)
-            say(f"port {victim.port} back as a replica")
+            due = (len(good) + len(bad)) * (index + 1) / 3
+            _fail_over(lab, client, settings, after=due, deadline=deadline, report=report, say=say)
+        ids = {r["id"] for r in good} | {r["id"] for r in bad}
         while time.monotonic() < deadline:
             entries, letters = _counts(client, settings, ids)
-            if not producer.is_alive() and not ids - set(entries) - letters:
+            if not producer.is_alive() and not set(producer.queued_ids) - set(entries) - letters:
                 break
             time.sleep(1)
         producer.join(timeout=max(0.0, deadline - time.monotonic()))
@@ -214,28 +198,73 @@ def run_failover(
             raise RuntimeError("the producer failed") from producer.error
         report.seconds = time.monotonic() - started
         report.producer_retries = producer.retries
-        report.enqueued = producer.queued + len(bad)
-        entries, letters = _counts(client, settings, ids)
-        report.published = len(set(entries) & ids)
-        report.duplicates = len(entries) - len(set(entries))
-        report.dead_lettered = len(letters)
-        report.planted_dead_lettered = len(letters & {r["id"] for r in bad})
-        report.missing = sorted(ids - set(entries) - letters)
-        reasons = _letters(client, settings)
-        good_ids = {r["id"] for r in good}
-        report.good_dead_lettered = Counter(reasons[i] for i in letters & good_ids)
-        for reason, count in report.good_dead_lettered.items():
-            say(f"good articles dead-lettered: {count} x {reason}")
-        for entry in stream.read_range(client, settings.dead_letter_stream):
-            if entry.fields.get("article_id") in good_ids:
-                say(f"e.g. {entry.fields.get('stage')}: {entry.fields.get('error', '')[:300]}")
-                break
-        for article_id in report.missing[:20]:
-            say(f"missing {article_id}")
+        _tally(client, settings, report, queued=set(producer.queued_ids), bad={r["id"] for r in bad}, say=say)
     finally:
         workers.stop(signal.SIGKILL)
         lab.cleanup()
     return report
+
+
+def _fail_over(
+    lab: SentinelLab,
+    client: redis.Redis,
+    settings: Settings,
+    *,
+    after: float,
+    deadline: float,
+    report: FailoverReport,
+    say: Callable[[str], None],
+) -> None:
+    """Once ``after`` articles are out, SIGKILL the primary, wait for the promotion, bring the killed
+    server back as a replica (as an orchestrator restarts a crashed pod), and time the stall."""
+    while time.monotonic() < deadline and _out(client, settings) < after:
+        time.sleep(0.05)
+    before = _out(client, settings)
+    killed_at = time.monotonic()
+    victim = lab.kill_primary()
+    say(f"{before} out; SIGKILLed the primary on port {victim.port}")
+    new_port = lab.wait_promoted(victim.port)
+    report.promotion_seconds.append(time.monotonic() - killed_at)
+    say(f"Sentinels promoted port {new_port}")
+    lab.restart_as_replica(victim)
+    say(f"port {victim.port} back as a replica")
+    while time.monotonic() < deadline and _out(client, settings) <= before:
+        time.sleep(0.05)
+    report.stall_seconds.append(time.monotonic() - killed_at)
+    say(f"publishing again ({_out(client, settings)} out)")
+    report.failovers += 1
+    lab.wait_settled()
+
+
+def _tally(
+    client: redis.Redis,
+    settings: Settings,
+    report: FailoverReport,
+    *,
+    queued: set[str],
+    bad: set[str],
+    say: Callable[[str], None],
+) -> None:
+    """Count what came out of the queued articles and the planted bad ones."""
+    ids = queued | bad
+    entries, letters = _counts(client, settings, ids)
+    reasons = _letters(client, settings)
+    report.enqueued = len(ids)
+    report.published = len(set(entries) & ids)
+    report.duplicates = len(entries) - len(set(entries))
+    report.dead_lettered = len(letters)
+    report.planted = len(bad)
+    report.planted_dead_lettered = len(letters & bad)
+    report.missing = sorted(ids - set(entries) - letters)
+    report.good_dead_lettered = Counter(reasons[i] for i in letters & queued)
+    for reason, count in report.good_dead_lettered.items():
+        say(f"good articles dead-lettered: {count} x {reason}")
+    for entry in stream.read_range(client, settings.dead_letter_stream):
+        if entry.fields.get("article_id") in queued:
+            say(f"e.g. {entry.fields.get('stage')}: {entry.fields.get('error', '')[:300]}")
+            break
+    for article_id in report.missing[:20]:
+        say(f"missing {article_id}")
 
 
 def main() -> None:
