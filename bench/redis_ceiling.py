@@ -58,6 +58,7 @@ class CeilingReport:
     cpu_seconds: float = 0.0
     duplicate_bytes: int = 0
     stream_bytes: int = 0
+    memory: Counter[str] = field(default_factory=Counter)
     duplicates_found: int = 0
 
     def per_article(self, value: float) -> float:
@@ -107,10 +108,14 @@ def _counters(client: redis.Redis) -> tuple[Counter[str], int, int, float]:
     )
 
 
-def _memory(client: redis.Redis, pattern: str) -> int:
-    return sum(
-        int(client.memory_usage(key, samples=0) or 0) for key in client.scan_iter(match=pattern, count=1000)
-    )
+def _memory(client: redis.Redis, prefix: str) -> Counter[str]:
+    """Bytes held under the prefix, by key family (``dup:band``, ``seen:id``, ``published`` ...)."""
+    families: Counter[str] = Counter()
+    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        parts = key.split(":")
+        family = ":".join(parts[1:3]) if parts[1] in ("dup", "seen") else parts[1]
+        families[family] += int(client.memory_usage(key, samples=0) or 0)
+    return families
 
 
 def run_once(
@@ -159,8 +164,9 @@ def run_once(
         report.commands = after[0] - before[0]
         report.bytes_in, report.bytes_out = after[1] - before[1], after[2] - before[2]
         report.cpu_seconds = after[3] - before[3]
-        report.duplicate_bytes = _memory(client, f"{prefix}:dup:*")
-        report.stream_bytes = int(client.memory_usage(settings.results_stream, samples=0) or 0)
+        report.memory = _memory(client, prefix)
+        report.duplicate_bytes = sum(v for k, v in report.memory.items() if k.startswith("dup:"))
+        report.stream_bytes = report.memory["results"]
         entries = stream.read_range(client, settings.results_stream)
         report.duplicates_found = sum(1 for e in entries if json.loads(e.fields["data"]).get("duplicate_of"))
     finally:
@@ -224,6 +230,10 @@ def main() -> None:
             f"{name} {report.per_article(calls):.1f}" for name, calls in report.commands.most_common(12)
         )
         print(f"{report.label}: commands per article: {busiest}")
+        held = ", ".join(
+            f"{name} {report.per_article(size):,.0f}" for name, size in report.memory.most_common()
+        )
+        print(f"{report.label}: bytes held per article, by key family: {held}")
 
 
 if __name__ == "__main__":

@@ -216,6 +216,13 @@ class Settings(BaseSettings):
         """The Sentinels as (host, port) pairs; empty when Redis is used at the URL's address."""
         return [parse_host_port(entry) for entry in self.redis_sentinels.split(",") if entry.strip()]
 
+    def redis_location(self) -> str:
+        """Where Redis is, safe to log and print: the redacted URL, or the Sentinels and master name."""
+        url = redact_url(self.redis_url.get_secret_value())
+        if not self.redis_sentinels:
+            return url
+        return f"{url} (primary {self.redis_sentinel_master!r} via Sentinels {self.redis_sentinels})"
+
     def key(self, *parts: str) -> str:
         """A Redis key under this deployment's prefix."""
         return ":".join((self.key_prefix, *parts))

@@ -128,3 +128,12 @@ def test_durability_waits_are_off_by_default() -> None:
     from worker.stores.redis_client import wait_for_replicas
 
     wait_for_replicas(client, settings)
+
+
+def test_the_redis_location_names_the_sentinels_and_never_the_password() -> None:
+    plain = Settings(redis_url="redis://:s3cret@redis.example:6379/0")
+    assert plain.redis_location() == "redis://:***@redis.example:6379/0"
+    behind = Settings(redis_url="redis://:s3cret@ignored/0", redis_sentinels="s1:26379,s2:26379")
+    assert "s1:26379,s2:26379" in behind.redis_location()
+    assert "'mymaster'" in behind.redis_location()
+    assert "s3cret" not in behind.redis_location()
