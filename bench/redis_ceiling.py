@@ -127,6 +127,16 @@ def _memory(client: redis.Redis, prefix: str) -> Counter[str]:
     return families
 
 
+def replicate(replica: LocalRedis, primary: LocalRedis, timeout: float = 30) -> None:
+    """Make ``replica`` a replica of ``primary`` and wait for its first sync."""
+    replica.client().replicaof("127.0.0.1", primary.port)
+    deadline = time.monotonic() + timeout
+    while replica.client().info("replication")["master_link_status"] != "up":
+        if time.monotonic() > deadline:
+            raise TimeoutError("the replica did not sync")
+        time.sleep(0.05)
+
+
 def run_once(
     label: str, records: list[dict[str, Any]], model: Path, *, workers: int, concurrency: int, replica: bool
 ) -> CeilingReport:
@@ -147,12 +157,7 @@ def run_once(
     client = redis.Redis.from_url(primary.url, decode_responses=True)
     try:
         if secondary is not None:
-            secondary.client().replicaof("127.0.0.1", primary.port)
-            deadline = time.monotonic() + 30
-            while secondary.client().info("replication")["master_link_status"] != "up":
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the replica did not sync")
-                time.sleep(0.05)
+            replicate(secondary, primary)
         for _ in range(workers):
             pool.start(concurrency)
         pool.wait_ready(client, prefix, workers)
