@@ -27,12 +27,17 @@ from redis.sentinel import Sentinel
 
 from worker.settings import Settings, get_settings
 
-# Exceptions that mean "Redis is not answering right now", worth a retry.
-REDIS_TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+# Exceptions that mean "Redis is not answering right now": redis-py retries the command on these.
+RETRIED_BY_CLIENT: tuple[type[Exception], ...] = (
     redis.ConnectionError,
     redis.TimeoutError,
     redis.BusyLoadingError,
 )
+# ... and what else is worth a retry of the whole operation. NOSCRIPT: a pipeline loads its scripts
+# first; if the primary changes between that and the pipeline (a failover: a promoted replica has
+# an empty script cache), redis-py's retry replays the pipeline there without them. Done again from
+# the start, the pipeline loads them on the new primary.
+REDIS_TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*RETRIED_BY_CLIENT, redis.exceptions.NoScriptError)
 # Retries of one command through Sentinel: backoff capped at 2 s, about 20 s in all, enough for
 # Sentinels to notice a dead primary and promote a replica (down-after-milliseconds plus an election).
 SENTINEL_RETRIES = 12
@@ -51,7 +56,7 @@ def client_options(settings: Settings, retries: int) -> dict[str, Any]:
         "socket_connect_timeout": 10,
         "health_check_interval": 25,
         "retry": Retry(ExponentialWithJitterBackoff(base=0.1, cap=2.0), retries),
-        "retry_on_error": list(REDIS_TRANSIENT_ERRORS),
+        "retry_on_error": list(RETRIED_BY_CLIENT),
         **settings.redis_tls_options(),
     }
 
