@@ -38,7 +38,7 @@ RETRIED_BY_CLIENT: tuple[type[Exception], ...] = (
 # an empty script cache), redis-py's retry replays the pipeline there without them. Done again from
 # the start, the pipeline loads them on the new primary.
 REDIS_TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*RETRIED_BY_CLIENT, redis.exceptions.NoScriptError)
-# Retries of one command through Sentinel: backoff capped at 2 s, about 20 s in all, enough for
+# Retries of one command through Sentinel: backoff capped at 2 s, about 15 s in all (at most 17 s), enough for
 # Sentinels to notice a dead primary and promote a replica (down-after-milliseconds plus an election).
 SENTINEL_RETRIES = 12
 
