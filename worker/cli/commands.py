@@ -1,4 +1,5 @@
-"""The ``newsflow`` command: worker, enqueue, process, results, status, demo (and ``dlq``, in cli_dlq)."""
+"""The ``newsflow`` command: worker, enqueue, process, results, status, demo (and ``dlq`` and ``web``,
+in their own modules)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import click
 
 from worker.cli.common import cli_client, cli_settings, one_line_errors, say
 from worker.cli.dlq import dlq
+from worker.cli.web import web
 from worker.escaping import escape_json, json_text
 from worker.settings import STAGES, Settings
 
@@ -308,3 +310,4 @@ def demo(samples: str | None, timeout: int) -> None:
 
 
 main.add_command(dlq)
+main.add_command(web)
