@@ -299,3 +299,49 @@ def dedicated_worker(
         yield worker
     finally:
         stop_worker(process)
+
+
+@dataclass
+class WebServer:
+    """A ``newsflow web`` subprocess and where it listens."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log(self) -> str:
+        """What the server has logged so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def web_server(env: dict[str, str], log_dir: Path, **settings: str) -> Iterator[WebServer]:
+    """``newsflow web`` on a free loopback port with this environment (plus ``settings`` as
+    NEWSFLOW_* variables), once its /healthz answers 200."""
+    import httpx
+
+    from worker.cli.local_redis import free_port
+
+    port = free_port()
+    env = {**env, "NEWSFLOW_WEB_PORT": str(port), **{f"NEWSFLOW_{k.upper()}": v for k, v in settings.items()}}
+    log_path = log_dir / f"web-{port}.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "worker", "web", "--host", "127.0.0.1"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO,
+        )  # fmt: skip
+    server = WebServer(process, f"http://127.0.0.1:{port}", log_path)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"newsflow web exited with {process.returncode}:\n{server.log()[-3000:]}")
+        try:
+            return httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(healthy, 30, "newsflow web's /healthz")
+        yield server
+    finally:
+        stop_worker(process, timeout=10)

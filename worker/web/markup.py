@@ -43,7 +43,10 @@ class Segment:
         """CSS classes of the run: ``ent ent-PERSON``, ``sum``, ``quote``, ``speaker``."""
         names: list[str] = []
         for mark in self.marks:
-            names += ["ent", f"ent-{mark.label}"] if mark.kind == "entity" else [_CLASS.get(mark.kind, mark.kind)]
+            if mark.kind == "entity":
+                names += ["ent", f"ent-{mark.label}"]
+            else:
+                names.append(_CLASS.get(mark.kind, mark.kind))
         return " ".join(dict.fromkeys(names))
 
     @property

@@ -175,6 +175,7 @@ function readFilters() {
 }
 
 form.addEventListener("input", applyFilters);
+form.addEventListener("change", applyFilters);
 form.addEventListener("submit", (event) => event.preventDefault());
 form.addEventListener("reset", () => setTimeout(applyFilters));
 list.addEventListener("click", (event) => {

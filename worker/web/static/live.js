@@ -26,14 +26,32 @@ function showConnection(state) {
 
 /** Open the event stream; `handlers` maps event names (article, dead, ready) to functions of the data. */
 export function connect(handlers, { articles = true } = {}) {
-  const source = new EventSource(articles ? "/events" : "/events?articles=0");
-  source.addEventListener("open", () => showConnection("live"));
-  source.addEventListener("error", () => showConnection("reconnecting"));
-  source.addEventListener("status", (event) => showStatus(JSON.parse(event.data)));
-  for (const [name, handler] of Object.entries(handlers)) {
-    source.addEventListener(name, (event) => handler(JSON.parse(event.data), event.lastEventId));
-  }
-  return source;
+  let source = null;
+  let lastId = "";
+  const open = () => {
+    // After a pause (the page kept in the back/forward cache), ask only for what came since.
+    const params = new URLSearchParams();
+    if (!articles) params.set("articles", "0");
+    if (lastId) params.set("after", lastId);
+    const query = params.toString();
+    source = new EventSource(query ? `/events?${query}` : "/events");
+    source.addEventListener("open", () => showConnection("live"));
+    source.addEventListener("error", () => showConnection("reconnecting"));
+    source.addEventListener("status", (event) => showStatus(JSON.parse(event.data)));
+    for (const [name, handler] of Object.entries(handlers)) {
+      source.addEventListener(name, (event) => {
+        if (event.lastEventId) lastId = event.lastEventId;
+        handler(JSON.parse(event.data), event.lastEventId);
+      });
+    }
+  };
+  // A stream left open by a page the browser keeps for "back" holds one of the few connections
+  // a browser opens to one host: close it when the page is hidden, reopen when it is shown again.
+  window.addEventListener("pagehide", () => source?.close());
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) open();
+  });
+  open();
 }
 
 /** The URL if it is absolute http(s), else null: never a javascript:, data: or relative link. */
