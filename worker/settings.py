@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="Token a replay request from `newsflow web` must carry; unset: the page is read-only.",
     )
 
+    @field_validator("web_token")
+    @classmethod
+    def _empty_token_is_no_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # NEWSFLOW_WEB_TOKEN= (set but empty, as compose passes an unset variable) means read-only.
+        return value if value is not None and value.get_secret_value().strip() else None
+
     @field_validator("fetch_allow_private")
     @classmethod
     def _allow_list_parses(cls, value: str) -> str:

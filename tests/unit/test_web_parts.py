@@ -149,3 +149,12 @@ def test_a_viewer_that_falls_behind_is_cut_off_and_the_others_get_everything() -
         assert status_only.queue.empty() and len(hub) == 2
 
     asyncio.run(scenario())
+
+
+def test_an_empty_web_token_leaves_the_page_read_only() -> None:
+    from worker.settings import Settings
+
+    assert Settings(web_token="").web_token is None
+    assert Settings(web_token="  ").web_token is None
+    token = Settings(web_token="s3cret").web_token
+    assert token is not None and token.get_secret_value() == "s3cret" and "s3cret" not in repr(token)
