@@ -42,6 +42,8 @@ HOSTILE_TEXT = (
     "and a vote is planned for the spring."
 )
 DOCS_IMAGES = REPO / "docs" / "images"
+# Read at import: the tests' own environment is cleaned of NEWSFLOW_* variables.
+WRITE_DOCS_IMAGES = os.environ.get("NEWSFLOW_WRITE_DOCS_IMAGES") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,7 @@ def test_articles_appear_live_newest_first_without_reload(
     assert chips == [e["name"] for e in harbour["canonical_entities"][: len(chips)]] and chips
     wait(browser, lambda d: d.find_element(By.ID, "strip-published").text == "6", "the strip's count")
     browser.save_screenshot(str(artifacts / "web-list.png"))
-    if os.environ.get("NEWSFLOW_WRITE_DOCS_IMAGES") == "1":
+    if WRITE_DOCS_IMAGES:
         DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
         browser.save_screenshot(str(DOCS_IMAGES / "web-list.png"))
 
@@ -177,7 +179,7 @@ def test_article_view_highlights_sit_on_the_output_offsets(
     )
     assert all(f"ent-{article['entities'][int(i)]['label']}" in classes.split() for i, classes in labels)
     browser.save_screenshot(str(artifacts / "web-article.png"))
-    if os.environ.get("NEWSFLOW_WRITE_DOCS_IMAGES") == "1":
+    if WRITE_DOCS_IMAGES:
         browser.save_screenshot(str(DOCS_IMAGES / "web-article.png"))
 
 

@@ -10,6 +10,7 @@ import json
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ RECENT = 20
 TOKEN = "test-token-" + "x" * 16
 
 
-def _article(n: int, **fields: str) -> tuple[str, str]:
+def _article(n: int, **fields: Any) -> tuple[str, str]:
     article = {"id": f"art-{n}", "title": f"Article {n}", "text": f"Body of article {n}.", "language": "en"}
     return article["id"], json.dumps({**article, **fields})
 
@@ -155,3 +156,23 @@ def test_pages_escape_stream_content_and_forbid_inline_scripts(
     assert "art-1" not in {c["id"] for c in httpx.get(f"{server.url}/api/articles").json()}
     assert "&lt;script&gt;" in httpx.get(f"{server.url}/article/art-1").text
     assert httpx.get(f"{server.url}/article/no-such-id").status_code == 404
+
+
+def test_article_view_marks_quotes_and_their_speakers_when_the_output_has_them(
+    server: WebServer, settings: Settings
+) -> None:
+    text = 'The mayor spoke on Friday. "We will <b>rebuild</b> the pier," said Ana Costa, the mayor.'
+    start, end = text.index('"'), text.index('," ') + 2
+    speaker = text.index("Ana Costa")
+    quote = {"text": text[start + 1 : end - 2], "start": start, "end": end, "speaker": "Ana Costa",
+             "speaker_start": speaker, "speaker_end": speaker + 9, "speaker_entity": "Ana Costa",
+             "cue": "said", "kind": "direct"}  # fmt: skip
+    publish_many(connect(settings), settings, [_article(7, text=text, quotes=[quote])])
+    wait_until(lambda: httpx.get(f"{server.url}/article/art-7").status_code == 200, 30, "the article")
+    page = httpx.get(f"{server.url}/article/art-7").text
+    assert (
+        '<span class="quote" data-quote="0">&#34;We will &lt;b&gt;rebuild&lt;/b&gt; the pier,&#34;</span>'
+        in page
+    )
+    assert '<span class="speaker" data-speaker="0">Ana Costa</span>' in page
+    assert '<li data-quote="0"><q>We will &lt;b&gt;rebuild&lt;/b&gt; the pier</q>' in page
