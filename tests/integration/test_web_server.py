@@ -144,6 +144,11 @@ def test_pages_escape_stream_content_and_forbid_inline_scripts(
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert response.headers["x-content-type-options"] == "nosniff"
+    dead_letter(
+        client, settings, article_id=payload[:40], stage="clean", error=payload, payload={}, attempts=1
+    )
+    dead_page = httpx.get(f"{server.url}/dead").text
+    assert "<script>alert" not in dead_page and "&lt;img src=x onerror=alert(2)&gt;" in dead_page
     page = httpx.get(f"{server.url}/article/art-1").text
     assert "<script>alert" not in page and "<img src=x" not in page and "javascript:" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
