@@ -22,15 +22,15 @@ import re
 from bisect import bisect_right
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
-from tasks.extract.speakers import (
+from tasks.extract.speaker_phrases import (
     CUE,
     PARTICIPLES,
-    Resolver,
     Speaker,
     clause_subject,
     phrase_after,
     subject_before,
 )
+from tasks.extract.speakers import Resolver
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 # A quotation that follows the last one within this many characters may inherit its speaker.

@@ -1,235 +1,33 @@
-"""Who said a quotation: the attribution next to it and the entity its speaker names.
+"""Who a speaker mention is: the canonical entity an attribution's phrase refers to.
 
-No parser runs in the extract stage (STACK.md: it would halve its speed), so attribution is read
-from the words around the quote: a cue verb ("said", "told", "added", "according to" …) and the
-noun phrase that is its subject ("Mr Peters revealed", "said Locke", "He told the court:").
-A noun phrase is walked back from the cue over capitalised words and a description's words to its
-determiner, skipping an aside between commas ("Locke, who was crestfallen …, added").
-
-The speaker is then resolved to a canonical entity: directly when a named entity ends the phrase
-(or the phrase is a spokesman for one); through a pronoun to the first person (or, for "it" and
-"they", organisation) named in the nearest sentence before it; through a definite description
-("the former prime minister", "the 28-year-old", "the agency") to the person whose title it
-repeats, else as a pronoun would be; never for an unnamed "a senior official" or a document.
+A phrase is resolved directly when a named entity ends it (or it is a spokesman for one, or a
+person entity's name holds its capitalised words: "Julia" for Julia Louis-Dreyfus); through a
+pronoun to the person last said to speak nearby (else the first one named in the nearest
+sentence); through a definite description ("the former prime minister", "the 28-year-old", "the
+agency") to the person whose title it repeats, else as a pronoun would be; never for an unnamed
+"a senior official" or a document. A name the model missed altogether gets the fullest form the
+text gives it ("Mertesacker" → "Per Mertesacker").
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
+from tasks.extract.speaker_phrases import (
+    DETERMINERS,
+    HONORIFICS,
+    INDEFINITE,
+    ORG_NOUNS,
+    PERSON_AGE,
+    PERSON_ROLES,
+    PREPOSITIONS,
+    PRONOUNS,
+    SALIENT,
+    SPOKES,
+    subject_before,
+)
 from tasks.models import EntityMention
-
-CUES = (
-    "according to|said|says|say|saying|told|tells|tell|telling|added|adds|adding|explained|explains|"
-    "explaining|wrote|writes|insisted|insists|claimed|claims|claiming|alleged|alleges|stated|states|"
-    "revealed|reveals|admitted|admits|admitting|warned|warns|noted|notes|asked|asks|replied|replies|"
-    "continued|continues|recalled|joked|texted|tweeted|posted|reads|read|described|describes|urged|"
-    "urges|announced|confirmed|confirms|argued|argues|commented|declared|acknowledged|conceded|"
-    "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
-    "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
-)
-CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])", re.IGNORECASE)
-# Cues whose subject is the clause's, not the word before them ("…, saying:", "…, adding").
-PARTICIPLES = {
-    "saying",
-    "adding",
-    "explaining",
-    "claiming",
-    "admitting",
-    "telling",
-    "insisting",
-    "warning",
-    "writing",
-    "replying",
-    "calling",
-    "describing",
-    "texting",
-    "promising",
-}
-# Verbs that make their subject the person a later "he" or "she" most likely means.
-SALIENT = re.compile(
-    rf"(?<![\w-])(?:{CUES}|believes|believed|thinks|insisted|talked|spoke|speaking)(?![\w-])"
-)
-_WORD = re.compile(r"[\w][\w'’.&-]*|[^\w\s]")
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "it": "ORG", "they": "ORG"}
-_DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "another", "one"}
-_INDEFINITE = {"a", "an", "one", "another", "some"}
-_STOP = {
-    "and", "but", "that", "when", "while", "as", "after", "before", "because", "if", "who", "which",
-    "where", "so", "then", "also", "to", "in", "on", "at", "for", "with", "from", "by", "of",
-    "is", "was", "are", "were", "be", "been", "being", "not", "sometimes", "it", "there",
-}  # fmt: skip
-# Words between a subject and its cue that are not part of the subject ("he then added").
-_SKIPPABLE = {
-    "also", "then", "later", "further", "previously", "reportedly", "allegedly", "has", "had",
-    "have", "would", "will", "once", "again", "simply", "just", "recently", "quickly", "finally",
-}  # fmt: skip
-SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "spokesmen"}
-PERSON_ROLES = {
-    "minister", "senator", "president", "chairman", "chief", "manager", "boss", "coach", "actress",
-    "actor", "star", "teenager", "prince", "princess", "royal", "officer", "secretary", "leader",
-    "lawyer", "attorney", "director", "judge", "mayor", "governor", "singer", "player", "striker",
-    "defender", "midfielder", "captain", "ace", "scientist", "woman", "man", "mother", "father",
-    "wife", "husband", "ex-wife", "daughter", "son", "girl", "boy", "businessman", "chancellor",
-    "designer", "author", "professor", "doctor", "dr", "veteran", "pilot", "grandmother",
-}  # fmt: skip
-ORG_NOUNS = {
-    "agency",
-    "company",
-    "club",
-    "ministry",
-    "department",
-    "firm",
-    "government",
-    "council",
-    "bureau",
-    "party",
-    "team",
-    "group",
-    "organisation",
-    "organization",
-    "network",
-    "union",
-}
-_PERSON_AGE = re.compile(r"\d+-year-old$")
-_APPOSITIVE_MAX = 120
-_HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"}
-_PREPOSITIONS = {
-    "with",
-    "to",
-    "by",
-    "of",
-    "for",
-    "from",
-    "on",
-    "at",
-    "in",
-    "into",
-    "about",
-    "against",
-    "like",
-}  # characters of an aside between commas that may be skipped
-
-
-@dataclass(frozen=True, slots=True)
-class Speaker:
-    """A speaker mention and the cue that names it."""
-
-    start: int
-    end: int
-    cue: str
-
-
-def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
-    """The noun phrase that ends right before a cue (its subject), within ``text[lo:cue_start]``."""
-    words = [(m.start() + lo, m.end() + lo, m.group()) for m in _WORD.finditer(text[lo:cue_start])]
-    while words and words[-1][2].lower() in _SKIPPABLE:
-        words.pop()
-    if words and words[-1][2].lower() in {"who", "which", "as"}:
-        words.pop()  # "a singer who claims", "quoted Mr X as saying"
-    if words and words[-1][2] in {",", "–", "—"} and lo < words[-1][0]:
-        words = _without_aside(words)
-    if words and words[-1][2] == ")":  # "Mr Hanson (pictured) said"
-        opening = max((i for i, w in enumerate(words) if w[2] == "("), default=None)
-        words = words[:opening] if opening is not None else words
-    return _phrase_back(words)
-
-
-def clause_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
-    """The first noun phrase of the clause in ``text[lo:hi]`` (after its last comma, else of
-    the whole window): a pronoun, a capitalised run, or a determiner and the words after it."""
-    for start in (max(lo, text.rfind(",", lo, hi) + 1), lo):
-        found = _phrase_forward(text, start, hi)
-        if found:
-            return found
-    return None
-
-
-def _phrase_forward(text: str, lo: int, hi: int) -> tuple[int, int] | None:
-    taken: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text, lo, hi):
-        token, lower = match.group(), match.group().lower()
-        if not taken:
-            if lower in PRONOUNS:
-                return match.start(), match.end()
-            if not (token[0].isupper() or lower in _DETERMINERS):
-                return None
-            if lower in _STOP or lower in {"when", "after", "but", "and", "as", "if", "while"}:
-                return None
-        elif (
-            not re.match(r"\w", token)
-            or lower in _STOP
-            or lower in _SKIPPABLE
-            or CUE.fullmatch(token)
-            or (
-                token[0].islower()
-                and text[taken[-1][0]].isupper()
-                and text[taken[-1][0] : taken[-1][1]].lower() not in _DETERMINERS
-            )
-            or len(taken) >= 6
-        ):
-            break
-        taken.append((match.start(), match.end()))
-    return (taken[0][0], taken[-1][1]) if taken else None
-
-
-def _without_aside(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The words before an aside set off by commas ("Locke, who was …, added" → "Locke")."""
-    commas = [i for i, w in enumerate(words[:-1]) if w[2] == words[-1][2]]
-    if not commas or words[-1][0] - words[commas[-1]][0] > _APPOSITIVE_MAX:
-        return []
-    return words[: commas[-1]]
-
-
-def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
-    """The noun phrase at the end of ``words``: a pronoun, a run of capitalised words, or a
-    description back to its determiner ("the former prime minister", "a senior official")."""
-    if not words or not re.match(r"\w", words[-1][2]):
-        return None
-    last = words[-1]
-    if last[2].lower() in PRONOUNS or last[2].lower() in {"i", "we"}:
-        return last[0], last[1]
-    taken: list[tuple[int, int, str]] = []
-    capitalised = False
-    for word in reversed(words):
-        token = word[2]
-        lower = token.lower()
-        if not re.match(r"\w", token) or len(taken) >= 8:
-            break
-        if lower in _DETERMINERS or (token.endswith(("'s", "’s")) and taken):
-            taken.append(word)
-            break
-        if lower in _STOP or lower in _SKIPPABLE or (lower.endswith("ly") and len(lower) > 4):
-            break
-        if token[0].isupper() or token[0].isdigit():
-            capitalised = True
-        elif capitalised:
-            break  # "Police spokesman | Major Thulani Zwane": the name is the speaker
-        taken.append(word)
-    if not taken:
-        return None
-    return taken[-1][0], taken[0][1]
-
-
-def phrase_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
-    """The noun phrase right after an inverted cue ("said Locke", "added the 28-year-old,",
-    "said Recording Academy president and CEO Neil Portnow")."""
-    taken: list[tuple[int, int]] = []
-    words = list(_WORD.finditer(text, start, hi))
-    for index, match in enumerate(words):
-        token, lower = match.group(), match.group().lower()
-        if not re.match(r"\w", token) or len(taken) >= 8:
-            break
-        following = words[index + 1].group() if index + 1 < len(words) else ""
-        if lower == "and" and taken and following[:1].isupper():
-            taken.append((match.start(), match.end()))
-            continue
-        if taken and (lower in _STOP or lower in {"during", "told", "said", "after"}):
-            break
-        taken.append((match.start(), match.end()))
-    return (taken[0][0], taken[-1][1]) if taken else None
 
 
 class Resolver:
@@ -294,15 +92,15 @@ class Resolver:
 
     def _fullest_name(self, words: list[str]) -> str | None:
         """A capitalised name with no entity: its longest form in the text (up to three words)."""
-        words = [w.strip(",.") for w in words if w.strip(",.") not in _HONORIFICS]
-        if not words or not all(w[:1].isupper() and w.lower() not in _DETERMINERS for w in words):
+        words = [w.strip(",.") for w in words if w.strip(",.") not in HONORIFICS]
+        if not words or not all(w[:1].isupper() and w.lower() not in DETERMINERS for w in words):
             return None
         if len(words) > 3 or words[0].lower() in PRONOUNS:
             return None
         pattern = r"(?:[A-Z][\w'’-]+ ){0,2}" + re.escape(" ".join(words)) + r"\b"
         forms = [m.group() for m in re.finditer(pattern, self.text)]
         forms = [
-            " ".join(w for w in f.split() if w not in _HONORIFICS and w.lower() not in _DETERMINERS)
+            " ".join(w for w in f.split() if w not in HONORIFICS and w.lower() not in DETERMINERS)
             for f in forms
         ]
         return max(forms, key=len, default=" ".join(words))
@@ -326,14 +124,14 @@ class Resolver:
                 return self.names.get(inside[-1].start)
             return None
         first = words[0].lower() if words else ""
-        if first in _INDEFINITE or first in {"i", "we"}:
+        if first in INDEFINITE or first in {"i", "we"}:
             return None
         titled = self._titled_person(start, head)
         if titled is not None:
             return titled
         if self._introduced_unnamed(start, head):
             return None
-        if head in PERSON_ROLES or _PERSON_AGE.search(head):
+        if head in PERSON_ROLES or PERSON_AGE.search(head):
             return self._antecedent(start, "PERSON")
         if head in ORG_NOUNS:
             return self._antecedent(start, "ORG")
@@ -361,7 +159,7 @@ class Resolver:
     def _by_name(self, before: int, words: list[str], labels: set[str]) -> str | None:
         """The entity of these labels, named before, whose name holds a capitalised word of the
         phrase ("Julia" for Julia Louis-Dreyfus, when the model did not take it for a name)."""
-        wanted = {w.strip(".,'’s") for w in words if w[:1].isupper() and w.lower() not in _DETERMINERS}
+        wanted = {w.strip(".,'’s") for w in words if w[:1].isupper() and w.lower() not in DETERMINERS}
         wanted -= {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "The"}
         if not wanted:
             return None
@@ -382,7 +180,7 @@ class Resolver:
                 found.append((mention.start, mention.end))
         for start, end in sorted(found, reverse=True):
             previous = self.text[max(lo, start - 12) : start].split()
-            if not previous or previous[-1].lower() not in _PREPOSITIONS:
+            if not previous or previous[-1].lower() not in PREPOSITIONS:
                 return start, end
         return None
 
@@ -402,7 +200,7 @@ class Resolver:
     def _titled_person(self, before: int, head: str) -> str | None:
         """The person most recently named with this title before their name ("NASA chief
         scientist Ellen Stofan" for "the scientist")."""
-        if not head.isalpha() or head in _DETERMINERS:
+        if not head.isalpha() or head in DETERMINERS:
             return None
         for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
             if mention.label != "PERSON":
