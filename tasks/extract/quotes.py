@@ -25,10 +25,12 @@ from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CUE,
     PARTICIPLES,
+    PREDICATE_SUBJECT,
     Speaker,
     clause_subject,
     phrase_after,
     subject_before,
+    trim_stop,
 )
 from tasks.extract.speakers import Resolver
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
@@ -50,18 +52,21 @@ def extract_quotes(
     resolver = Resolver(text, mentions, names, starts, spans)
     quotes: list[Quote] = []
     last: Quote | None = None
+    titles = [_is_title(text[start:end].split()) for start, end in spans]
     for index, (start, end) in enumerate(spans):
         opener, closer = _mark_before(text, start), _mark_after(text, end)
-        floor = _mark_after(text, spans[index - 1][1]) + 1 if index else 0
+        # Attributions are looked for up to the quotations either side (a quoted name aside).
+        before = [i for i in range(index) if not titles[i]]
+        floor = _mark_after(text, spans[before[-1]][1]) + 1 if before else 0
         ceiling = _mark_before(text, spans[index + 1][0]) if index + 1 < len(spans) else len(text)
         words = text[start:end].split()
         quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")
-        if _is_title(words):
+        if titles[index]:
             quote.kind = "scare"
         elif speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling)):
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
-            resolver.note(closer, entity, resolver.label_of(entity))
+            resolver.note(closer, entity)
         elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
             _inherit(quote, last)
         elif len(words) < 6 or not _sentence_like(words):
@@ -89,6 +94,9 @@ def _attribution(
         found = _from_cue(text, lo, opener, cues[-1], resolver)
         if found:
             return found
+    predicate = PREDICATE_SUBJECT.search(text, lo, opener)
+    if predicate:
+        return Speaker(predicate.start(), predicate.start() + len(predicate.group().rstrip()), "")
     runs_on = text[closer - 1 : closer] in {",", "—", "–", "-"} or text[closer - 2 : closer] in {",'", ",’"}
     hi = min(ceiling, _sentence_end(text, starts, closer, runs_on))
     after = _after(text, closer + 1, hi)
@@ -107,10 +115,14 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
     start, end, word = cue.start(), cue.end(), cue.group().lower()
     if word == "according to":
         span = phrase_after(text, end, hi)
-    elif word in PARTICIPLES:
-        span = resolver.nearest_candidate(lo, start) or clause_subject(text, lo, start)
+    elif word in PARTICIPLES and text[lo:start].rstrip().endswith(","):
+        span = resolver.first_person(lo, start) or clause_subject(text, lo, start)
     else:
-        span = subject_before(text, lo, start) or clause_subject(text, lo, start)
+        span = (
+            subject_before(text, lo, start)
+            or resolver.first_person(lo, start)
+            or clause_subject(text, lo, start)
+        )
     return Speaker(span[0], span[1], word) if span else None
 
 
@@ -131,10 +143,12 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
 
 
 def _set_speaker(quote: Quote, text: str, speaker: Speaker, entity: str | None) -> None:
+    start, end = trim_stop(text, (speaker.start, speaker.end)) or (speaker.start, speaker.end)
+    speaker = Speaker(start, end, speaker.cue)
     quote.speaker = text[speaker.start : speaker.end]
     quote.speaker_start, quote.speaker_end = speaker.start, speaker.end
     quote.speaker_entity = entity
-    quote.cue = speaker.cue
+    quote.cue = speaker.cue or None
 
 
 def _inherit(quote: Quote, last: Quote) -> None:

@@ -21,7 +21,10 @@ CUES = (
     "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
     "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
 )
-CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])", re.IGNORECASE)
+# "called on" is a visit, not a quotation.
+CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])(?! on\b)", re.IGNORECASE)
+# A pronoun right before a quotation that is its predicate ("where she ‘appreciated …’").
+PREDICATE_SUBJECT = re.compile(r"(?<![\w-])(?:he|she|they)\s*$", re.IGNORECASE)
 # Cues whose subject is the clause's, not the word before them ("…, saying:", "…, adding").
 PARTICIPLES = {
     "saying",
@@ -56,6 +59,7 @@ _STOP = {
 _SKIPPABLE = {
     "also", "then", "later", "further", "previously", "reportedly", "allegedly", "has", "had",
     "have", "would", "will", "once", "again", "simply", "just", "recently", "quickly", "finally",
+    "is", "was", "are", "were",
 }  # fmt: skip
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "spokesmen"}
 PERSON_ROLES = {
@@ -85,7 +89,7 @@ ORG_NOUNS = {
     "union",
 }
 PERSON_AGE = re.compile(r"\d+-year-old$")
-_APPOSITIVE_MAX = 120
+_APPOSITIVE_MAX = 160
 HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"}
 PREPOSITIONS = {
     "with",
@@ -115,7 +119,8 @@ class Speaker:
 
 def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
     """The noun phrase that ends right before a cue (its subject), within ``text[lo:cue_start]``."""
-    words = [(m.start() + lo, m.end() + lo, m.group()) for m in _WORD.finditer(text[lo:cue_start])]
+    lo = max(lo, cue_start - _APPOSITIVE_MAX - 60)  # a subject, an aside, and no more
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, cue_start)]
     while words and words[-1][2].lower() in _SKIPPABLE:
         words.pop()
     if words and words[-1][2].lower() in {"who", "which", "as"}:
@@ -221,3 +226,17 @@ def phrase_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
             break
         taken.append((match.start(), match.end()))
     return (taken[0][0], taken[-1][1]) if taken else None
+
+
+def trim_stop(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The span without a sentence's full stop at its end ("official." but not "Jr." or "D.C.")."""
+    if span is None:
+        return None
+    start, end = span
+    if (
+        end - start > 1
+        and text[end - 1] == "."
+        and not re.search(r"(?:\b[A-Z][a-z]?|\.[A-Z])\.$", text[start:end])
+    ):
+        end -= 1
+    return start, end

@@ -29,6 +29,8 @@ from tasks.extract.speaker_phrases import (
 )
 from tasks.models import EntityMention
 
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+
 
 class Resolver:
     """Resolves speaker mentions to canonical entity names over one article."""
@@ -44,34 +46,39 @@ class Resolver:
         self.text = text
         self.names = names
         self.sentence_starts = sentence_starts
+        self.quoted = quoted
+        quote_starts = [start for start, _ in quoted]
         # Names inside quotations are what was said, not who said it.
-        self.mentions = [m for m in mentions if not any(s <= m.start < e for s, e in quoted)]
+        self.mentions = [m for m in mentions if not _inside(quoted, quote_starts, m.start)]
         self.starts = [m.start for m in self.mentions]
-        self.salient: list[tuple[int, str]] = []  # (offset, person) of each person said to speak
-        for lo, hi in _between(quoted, len(text)):
-            for verb in SALIENT.finditer(text, lo, hi):
-                span = subject_before(text, max(lo, verb.start() - 200), verb.start())
-                person = self.person_named(span[0], span[1]) if span else None
-                if person:
-                    self.salient.append((verb.start(), person))
+        self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
+        self.noted: list[tuple[int, str]] = []
+        self._salient: list[tuple[int, str]] | None = None
 
-    def note(self, offset: int, entity: str | None, label: str | None) -> None:
+    @property
+    def salient(self) -> list[tuple[int, str]]:
+        """(offset, name) of each person said to speak (a cue's subject, or a quotation's
+        speaker), found the first time a pronoun needs them: most articles need none."""
+        if self._salient is None:
+            found: list[tuple[int, str]] = []
+            for lo, hi in _between(self.quoted, len(self.text)):
+                for verb in SALIENT.finditer(self.text, lo, hi):
+                    span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
+                    person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
+                    if person:
+                        found.append((verb.start(), person))
+            self._salient = found
+        return sorted(self._salient + self.noted)
+
+    def note(self, offset: int, entity: str | None) -> None:
         """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
-        if entity and label in {"PERSON", None}:
-            self.salient.append((offset, entity))
-            self.salient.sort()
+        if entity and self.labels.get(entity, "PERSON") == "PERSON":
+            self.noted.append((offset, entity))
 
     def people_between(self, lo: int, hi: int) -> list[str]:
         """The canonical names of the people named in ``text[lo:hi]``."""
         found = self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]
         return [self.names.get(m.start, m.text) for m in found if m.label == "PERSON"]
-
-    def label_of(self, name: str | None) -> str | None:
-        """The label of the entity with this canonical name, if any mention carries it."""
-        for mention in self.mentions:
-            if self.names.get(mention.start) == name:
-                return mention.label
-        return None
 
     def person_named(self, start: int, end: int) -> str | None:
         """The person a phrase names: a person entity in it, a person entity whose name holds
@@ -80,6 +87,9 @@ class Resolver:
         people = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "PERSON"]
         if people:
             return self.names.get(people[-1].start)
+        surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
+        if surnames and self.text[start:end].split()[0][:1].isupper():
+            return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
         named = self._by_name(start, words, {"PERSON"})
         if named:
@@ -169,20 +179,24 @@ class Resolver:
                 return name
         return None
 
-    def nearest_candidate(self, lo: int, hi: int) -> tuple[int, int] | None:
-        """The person named, or the pronoun, closest before ``hi`` in ``text[lo:hi]`` that is not
-        a preposition's object ("Julia also discussed it with Page Six, explaining …")."""
-        found: list[tuple[int, int]] = []
-        for match in re.finditer(r"\b(?:he|she|they|He|She|They)\b", self.text[lo:hi]):
-            found.append((lo + match.start(), lo + match.end()))
+    def first_person(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first person named, or pronoun, in ``text[lo:hi]`` that is not a preposition's
+        object: the clause's subject when its cue has none of its own ("Gordon Brown, pictured
+        …, has warned … and urged ‘…’", "Julia discussed it with Page Six, explaining ‘…’")."""
+        found = [(lo + m.start(), lo + m.end()) for m in _PERSON_PRONOUN.finditer(self.text[lo:hi])]
         for mention in self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]:
-            if mention.label in {"PERSON", "ORG"}:
+            if mention.label == "PERSON" or self._lone_surname(mention):
                 found.append((mention.start, mention.end))
-        for start, end in sorted(found, reverse=True):
+        for start, end in sorted(found):
             previous = self.text[max(lo, start - 12) : start].split()
             if not previous or previous[-1].lower() not in PREPOSITIONS:
                 return start, end
         return None
+
+    def _lone_surname(self, mention: EntityMention) -> bool:
+        """A lone capitalised word the model called an organisation or nationality, which is as
+        often a surname it did not know ("Mertesacker insists")."""
+        return mention.label in {"ORG", "NORP"} and " " not in mention.text and not mention.text.isupper()
 
     def _apposed_person(self, end: int) -> str | None:
         """The person named between commas right after a description, if any."""
@@ -214,6 +228,11 @@ class Resolver:
         """Whether "a … <head>" introduced someone unnamed earlier ("a top government official")."""
         pattern = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
         return re.search(pattern, self.text[:before], re.IGNORECASE) is not None
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
 
 
 def _between(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
