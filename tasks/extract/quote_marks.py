@@ -56,7 +56,9 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             if not stack:
                 _emit(text, start + 1, offset, spans)
     if stack:
-        _emit(text, stack[0][1] + 1, min(len(text), stack[0][1] + 1 + MAX_UNCLOSED), spans, closed=False)
+        # Never closed: it ends with the paragraph its last mark is in.
+        end = text.find("\n", previous)
+        _emit(text, stack[0][1] + 1, len(text) if end == -1 else end, spans, closed=False)
     return spans
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
@@ -76,6 +77,15 @@ def extract_quotes(
     return quotes
 
 
+def quoted_speaker(quotes: list[dict[str, Any]], name: str) -> bool:
+    """Whether a published record's quotes hold one by ``name``: its speaker entity or speaker
+    mention, case-insensitively, whole words ("rice" finds "Susan Rice", not "Price")."""
+    wanted = re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
+    return bool(name.strip()) and any(
+        wanted.search(quote.get(field) or "") for quote in quotes for field in ("speaker_entity", "speaker")
+    )
+
+
 def _attribution(
     text: str, starts: list[int], resolver: Resolver, marks: tuple[int, int], bounds: tuple[int, int]
 ) -> Speaker | None:
@@ -106,8 +116,16 @@ def _attribution(
         found = _from_cue(text, lo, opener, cue, resolver)
         if found:
             return found
-    # "according to" names a source: the speaker only when no one else is said to speak.
-    return after
+    if after is not None:
+        return after  # "according to" names a source: the speaker only when no one else is
+    if not text[lo:opener].strip() and lo > floor:
+        # A quotation that is a sentence of its own: the speaker named in the sentence before
+        # ("Mr Peters told the court his client was sorry. ‘He did not see it coming.’").
+        before = max(floor, _sentence_start(starts, lo - 1))
+        previous = list(CUE.finditer(text, before, lo))
+        if previous:
+            return _from_cue(text, before, lo, previous[-1], resolver)
+    return None
 
 
 def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolver) -> Speaker | None:

@@ -75,6 +75,14 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     assert next(e for e in canonical if e["in_dateline"])["name"] == "Islamabad"
     assert result["dateline_place"] == "Islamabad"
 
+    quotes = result["quotes"]
+    assert next(q for q in quotes if q["speaker_entity"] == "Susan Rice")["text"].startswith("appreciated")
+    assert [q["speaker_entity"] for q in quotes if "government official" in (q["speaker"] or "")] == [
+        None,
+        None,
+    ]
+    assert next(q for q in quotes if q["text"] == "serious threat")["kind"] == "scare"
+
     sentences = result["summary_sentences"]
     assert 2 <= len(sentences) <= 4
     body_sentences = {text[s["start"] : s["end"]] for s in result["sentences"]}
