@@ -83,9 +83,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating throughput rounds (0: skip)")
     parser.add_argument("--show", action="store_true", help="list the extract stage's misses")
     parser.add_argument("--no-textacy", action="store_true")
+    parser.add_argument("--keyphrases", action="store_true", help="only the speakers-in-keyphrases test")
     args = parser.parse_args()
     model = Settings().spacy_model
     nlp = load_pipeline(model)
+    if args.keyphrases:
+        speakers_in_keyphrases(nlp, args.data)
+        return
     labels = json.loads(LABELS.read_text(encoding="utf-8"))["articles"]
     texts = _texts(args.data)
     articles = [a for a in labels if args.split == "all" or a["split"] == args.split]
@@ -269,6 +273,40 @@ def throughput(nlp: Any, texts: list[str], rounds: int) -> None:
     loss_wall = 1 - medians[False][0] / medians[True][0]
     loss_cpu = 1 - medians[False][1] / medians[True][1]
     print(f"\nloss with quotes: {100 * loss_wall:.1f} % (wall), {100 * loss_cpu:.1f} % (CPU)")
+
+
+def speakers_in_keyphrases(nlp: Any, data: Path) -> None:
+    """Do quoted speakers make better keyphrases? The stage's top 10 against the hand-written
+    gold phrases (bench/data/canonical_set.jsonl and the seed), next to two ways of adding the
+    distinct speaker entities: in place of the last phrases, and ahead of the ranked ones."""
+    from bench.handset import PhraseTally, load_handset
+    from tasks.clean.stage import clean_article
+    from tasks.models import parse_record
+
+    handset = load_handset(data)
+    cleaned = [clean_article(parse_record({"id": a.id, "title": a.title, "text": a.text})) for a in handset]
+    done = extract_articles(nlp, cleaned, ExtractOptions(batch_size=BATCH))
+    tallies = {
+        name: PhraseTally() for name in ("ranker alone", "speakers replace the last", "speakers first")
+    }
+    with_speakers = 0
+    for gold, article in zip(handset, done, strict=True):
+        ranked = [k.text for k in article.keyphrases][:10]
+        seen = {k.lower() for k in ranked}
+        speakers = list(dict.fromkeys(q.speaker_entity for q in article.quotes if q.speaker_entity))
+        new = [name for name in speakers if name.lower() not in seen]
+        with_speakers += bool(speakers)
+        tallies["ranker alone"].add(gold.keyphrases, ranked)
+        tallies["speakers replace the last"].add(gold.keyphrases, (ranked[: 10 - len(new)] + new)[:10])
+        tallies["speakers first"].add(gold.keyphrases, (new + ranked)[:10])
+    print(
+        f"## Speakers in keyphrases: {len(handset)} articles with gold phrases, {with_speakers} quote a speaker\n"
+    )
+    print(
+        "| keyphrases | exact P | exact R | exact F1 | partial P | partial R | partial F1 |\n|---|---|---|---|---|---|---|"
+    )
+    for name, tally in tallies.items():
+        print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in tally.row()) + " |")
 
 
 def _pair(start: int | None, end: int | None) -> tuple[int, int] | None:

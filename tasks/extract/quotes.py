@@ -25,7 +25,9 @@ from typing import Any
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CUE,
+    PARTICIPLE_FORMS,
     PARTICIPLES,
+    PASSIVE,
     PREDICATE_SUBJECT,
     Speaker,
     clause_subject,
@@ -38,6 +40,7 @@ from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 # A quotation that follows the last one within this many characters may inherit its speaker.
 CARRY_OVER_CHARS = 350
+_SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][’'\"”]?\s+(?=[A-Z‘“'\"])")
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -70,6 +73,10 @@ def extract_quotes(
             resolver.note(closer, entity)
         elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
             _inherit(quote, last)
+        elif speaker := _named_before(text, starts, resolver, opener, floor):
+            entity = resolver.resolve(speaker.start, speaker.end)
+            _set_speaker(quote, text, speaker, entity)
+            resolver.note(closer, entity)
         elif len(words) < 6 or not _sentence_like(words):
             quote.kind = "scare"
         quotes.append(quote)
@@ -98,7 +105,10 @@ def _attribution(
         before = _sentence_start(starts, lo - 1)
         if text[before:lo].rstrip().endswith(":"):
             lo = max(floor, before)
-    cues = list(CUE.finditer(text, lo, opener))
+    # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
+    for stop in _SENTENCE_STOP.finditer(text, lo, opener):
+        lo = stop.end()
+    cues = [cue for cue in CUE.finditer(text, lo, opener) if not _passive(text, lo, cue)]
     # A cue right before the quotation introduces it ("told her ‘…’, the website states").
     if cues and len(text[cues[-1].end() : opener].split()) <= 8:
         found = _from_cue(text, lo, opener, cues[-1], resolver)
@@ -107,7 +117,9 @@ def _attribution(
     predicate = PREDICATE_SUBJECT.search(text, lo, opener)
     if predicate:
         return Speaker(predicate.start(), predicate.start() + len(predicate.group().rstrip()), "")
-    runs_on = text[closer - 1 : closer] in {",", "—", "–", "-"} or text[closer - 2 : closer] in {",'", ",’"}
+    # A quotation ending in a comma, dash, "?" or "!" may run on into its attribution even where
+    # the model cut the sentence ("‘… right?’ Jamie wrote").
+    runs_on = text[closer - 1 : closer] in {",", "—", "–", "-", "?", "!"}
     hi = min(ceiling, _sentence_end(text, starts, closer, runs_on))
     after = _after(text, closer + 1, hi)
     if after is not None and after.cue != "according to":
@@ -116,16 +128,25 @@ def _attribution(
         found = _from_cue(text, lo, opener, cue, resolver)
         if found:
             return found
-    if after is not None:
-        return after  # "according to" names a source: the speaker only when no one else is
-    if not text[lo:opener].strip() and lo > floor:
-        # A quotation that is a sentence of its own: the speaker named in the sentence before
-        # ("Mr Peters told the court his client was sorry. ‘He did not see it coming.’").
-        before = max(floor, _sentence_start(starts, lo - 1))
-        previous = list(CUE.finditer(text, before, lo))
-        if previous:
-            return _from_cue(text, before, lo, previous[-1], resolver)
-    return None
+    return after  # "according to" names a source: the speaker only when no one else is
+
+
+def _passive(text: str, lo: int, cue: re.Match[str]) -> bool:
+    """A cue in the passive ("was asked", "were told"): its subject is spoken to, not speaking."""
+    return bool(PARTICIPLE_FORMS.match(cue.group())) and bool(PASSIVE.search(text, lo, cue.start()))
+
+
+def _named_before(
+    text: str, starts: list[int], resolver: Resolver, opener: int, floor: int
+) -> Speaker | None:
+    """For a quotation that is a sentence of its own, the speaker named in the sentence before
+    ("Mr Peters told the court his client was sorry. ‘He did not see it coming.’")."""
+    lo = max(floor, _sentence_start(starts, opener))
+    if text[lo:opener].strip() or lo <= floor:
+        return None
+    before = max(floor, _sentence_start(starts, lo - 1))
+    cues = [c for c in CUE.finditer(text, before, lo) if c.group().lower() != "according to"]
+    return _from_cue(text, before, lo, cues[-1], resolver) if cues else None
 
 
 def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolver) -> Speaker | None:

@@ -23,6 +23,11 @@ CUES = (
 )
 # "called on" is a visit, not a quotation.
 CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])(?! on\b)", re.IGNORECASE)
+# A cue in the passive ("was asked", "were told") makes its subject the one spoken to.
+PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$", re.IGNORECASE)
+PARTICIPLE_FORMS = re.compile(r"(?:\w+ed|told|said|read|called)$", re.IGNORECASE)
+# Common verbs that end a noun phrase read forwards ("The fighter ace went on to describe").
+_VERBS = re.compile(r"(?:went|made|took|gave|got|came|became|left|saw|knew|thought|has|had|is|was|\w+ed)$")
 # A pronoun right before a quotation that is its predicate ("where she ‘appreciated …’").
 PREDICATE_SUBJECT = re.compile(r"(?<![\w-])(?:he|she|they)\s*$", re.IGNORECASE)
 # Cues whose subject is the clause's, not the word before them ("…, saying:", "…, adding").
@@ -159,10 +164,13 @@ def _phrase_forward(text: str, lo: int, hi: int) -> tuple[int, int] | None:
             or lower in _STOP
             or lower in _SKIPPABLE
             or CUE.fullmatch(token)
+            or (token[0].islower() and _VERBS.match(lower))
             or (
+                # A name ends at a lowercase word, unless a determiner opened a description
+                # ("A 14-year-old Pennsylvania girl").
                 token[0].islower()
                 and text[taken[-1][0]].isupper()
-                and text[taken[-1][0] : taken[-1][1]].lower() not in DETERMINERS
+                and text[taken[0][0] : taken[0][1]].lower() not in DETERMINERS
             )
             or len(taken) >= 6
         ):

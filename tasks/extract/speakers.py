@@ -19,6 +19,8 @@ from tasks.extract.speaker_phrases import (
     HONORIFICS,
     INDEFINITE,
     ORG_NOUNS,
+    PARTICIPLE_FORMS,
+    PASSIVE,
     PERSON_AGE,
     PERSON_ROLES,
     PREPOSITIONS,
@@ -63,6 +65,11 @@ class Resolver:
             found: list[tuple[int, str]] = []
             for lo, hi in _between(self.quoted, len(self.text)):
                 for verb in SALIENT.finditer(self.text, lo, hi):
+                    window = max(lo, verb.start() - 12)
+                    if PARTICIPLE_FORMS.match(verb.group()) and PASSIVE.search(
+                        self.text, window, verb.start()
+                    ):
+                        continue  # "Henry was asked": not a speaker
                     span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
                     person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
                     if person:
@@ -216,11 +223,14 @@ class Resolver:
         scientist Ellen Stofan" for "the scientist")."""
         if not head.isalpha() or head in DETERMINERS:
             return None
+        if head in ORG_NOUNS:
+            return None
         for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
             if mention.label != "PERSON":
                 continue
-            words = self.text[max(0, mention.start - 40) : mention.start].lower().split()[-3:]
-            if head in (w.strip(",") for w in words):
+            # The title's last word stands right before the name ("chief scientist Ellen Stofan").
+            words = self.text[max(0, mention.start - 40) : mention.start].lower().split()
+            if words and words[-1].strip(",") == head:
                 return self.names.get(mention.start)
         return None
 
