@@ -106,7 +106,7 @@ def _attribution(
         if text[before:lo].rstrip().endswith(":"):
             lo = max(floor, before)
     # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
-    for stop in _SENTENCE_STOP.finditer(text, lo, opener):
+    for stop in _SENTENCE_STOP.finditer(text, lo, opener + 1):
         lo = stop.end()
     cues = [cue for cue in CUE.finditer(text, lo, opener) if not _passive(text, lo, cue)]
     # A cue right before the quotation introduces it ("told her ‘…’, the website states").
@@ -155,7 +155,11 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
     if word == "according to":
         span = phrase_after(text, end, hi)
     elif word in PARTICIPLES and text[lo:start].rstrip().endswith(","):
-        span = resolver.first_person(lo, start) or clause_subject(text, lo, start)
+        # "Julia discussed it with Page Six, explaining …": the clause before the comma first.
+        comma = text.rfind(",", lo, start)
+        clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
+        span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
+        span = span or clause_subject(text, lo, start)
     else:
         span = (
             subject_before(text, lo, start)

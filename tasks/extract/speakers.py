@@ -31,6 +31,7 @@ from tasks.extract.speaker_phrases import (
 )
 from tasks.models import EntityMention
 
+_CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
@@ -54,6 +55,12 @@ class Resolver:
         self.mentions = [m for m in mentions if not _inside(quoted, quote_starts, m.start)]
         self.starts = [m.start for m in self.mentions]
         self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
+        self.person_words = {
+            word
+            for m in self.mentions
+            if m.label == "PERSON"
+            for word in self.names.get(m.start, m.text).split()
+        } - HONORIFICS
         self.noted: list[tuple[int, str]] = []
         self._salient: list[tuple[int, str]] | None = None
 
@@ -194,6 +201,10 @@ class Resolver:
         for mention in self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]:
             if mention.label == "PERSON" or self._lone_surname(mention):
                 found.append((mention.start, mention.end))
+        # A word of a person's name the model did not take for one here ("Ms Kunis confessed").
+        for word in _CAPITALISED.finditer(self.text, lo, hi):
+            if word.group() in self.person_words:
+                found.append((word.start(), word.end()))
         for start, end in sorted(found):
             previous = self.text[max(lo, start - 12) : start].split()
             if not previous or previous[-1].lower() not in PREPOSITIONS:
