@@ -32,6 +32,9 @@ from tasks.extract.speaker_phrases import (
 from tasks.models import EntityMention
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
+_THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
+_FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
@@ -62,6 +65,7 @@ class Resolver:
             for word in self.names.get(m.start, m.text).split()
         } - HONORIFICS
         self.noted: list[tuple[int, str]] = []
+        self.genders: dict[str, str | None] = {}
         self._salient: list[tuple[int, str]] | None = None
 
     @property
@@ -139,7 +143,7 @@ class Resolver:
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"
         if head in PRONOUNS:
-            return self._antecedent(start, PRONOUNS[head])
+            return self._antecedent(start, PRONOUNS[head], head)
         person = self.person_named(start, end)
         if person:
             return person
@@ -161,11 +165,14 @@ class Resolver:
             return self._antecedent(start, "ORG")
         return None
 
-    def _antecedent(self, before: int, label: str) -> str | None:
+    def _antecedent(self, before: int, label: str, pronoun: str = "") -> str | None:
         """For a person: the last one said to speak within the last 1,500 characters; else (and
-        for organisations) the first entity of the label in the nearest sentence naming one."""
+        for organisations) the first entity of the label in the nearest sentence naming one.
+        "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
+        wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
             recent = [name for offset, name in self.salient if before - 1_500 <= offset < before]
+            recent = [name for name in recent if self._gender(name) in {None, wanted} or wanted is None]
             if recent:
                 return recent[-1]
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
@@ -176,9 +183,28 @@ class Resolver:
             for mention in self.mentions[bisect_right(self.starts, lo - 1) :]:
                 if mention.start >= hi:
                     break
-                if mention.label in labels:
-                    return self.names.get(mention.start)
+                name = self.names.get(mention.start)
+                if mention.label in labels and (wanted is None or self._gender(name) in {None, wanted}):
+                    return name
         return None
+
+    def _gender(self, name: str | None) -> str | None:
+        """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
+        first "he"/"his" or "she"/"her" after one), else None."""
+        if name is None:
+            return None
+        if name not in self.genders:
+            votes = {"m": 0, "f": 0}
+            for mention in self.mentions:
+                if self.names.get(mention.start) != name:
+                    continue
+                title = _HONORIFIC_BEFORE.search(self.text, max(0, mention.start - 6), mention.start)
+                after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
+                for found in (title, after):
+                    if found:
+                        votes["f" if found.group().lower() in _FEMININE else "m"] += 1
+            self.genders[name] = None if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
+        return self.genders[name]
 
     def _by_name(self, before: int, words: list[str], labels: set[str]) -> str | None:
         """The entity of these labels, named before, whose name holds a capitalised word of the
