@@ -14,7 +14,7 @@ import click
 
 from worker.cli.common import cli_client, cli_settings, one_line_errors, say
 from worker.cli.dlq import dlq
-from worker.cli.escaping import escape_json, json_text
+from worker.escaping import escape_json, json_text
 from worker.settings import STAGES, Settings
 
 BODY_ONLY_HELP = (
