@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import DEFAULT_DATA_DIR, news_texts
 from tasks.extract.quotes import extract_quotes
 from tasks.extract.stage import ExtractOptions, extract_articles
 from tasks.models import CleanedArticle, ExtractedArticle
@@ -31,6 +30,7 @@ from worker.nlp import load_pipeline
 from worker.settings import Settings
 
 LABELS = Path(__file__).resolve().parent / "data" / "quotes" / "cnndm_quotes.json"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BATCH = 64
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "major", "sister"}
 
@@ -115,12 +115,21 @@ def main() -> None:
                     print("\n".join(tally.misses))
         print()
     if args.rounds:
-        throughput(nlp, [r["text"] for r in news_texts(args.data)], args.rounds)
+        throughput(nlp, news_texts(args.data), args.rounds)
 
 
 def _texts(data: Path) -> dict[str, str]:
     path = data / "news_summarization_frank" / "cnndm.jsonl"
     return {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def news_texts(data: Path) -> list[str]:
+    """Real news articles for speed: the FRANK CNN/DM and XSum texts."""
+    texts = []
+    for name in ("cnndm.jsonl", "xsum.jsonl"):
+        path = data / "news_summarization_frank" / name
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    return texts
 
 
 def run_stage(nlp: Any, articles: list[dict[str, Any]], texts: dict[str, str]) -> dict[str, Any]:

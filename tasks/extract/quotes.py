@@ -40,6 +40,8 @@ from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 # A quotation that follows the last one within this many characters may inherit its speaker.
 CARRY_OVER_CHARS = 350
+# A quotation of at most this many words that is no sentence is a term ("scare" quote).
+SCARE_WORDS = 3
 _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][’'\"”]?\s+(?=[A-Z‘“'\"])")
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
@@ -79,6 +81,8 @@ def extract_quotes(
             resolver.note(closer, entity)
         elif len(words) < 6 or not _sentence_like(words):
             quote.kind = "scare"
+        if _is_term(words):
+            quote.kind = "scare"  # "posed a ‘serious threat’": a term, whoever the sentence quotes
         quotes.append(quote)
         last = quote
     return quotes
@@ -214,6 +218,11 @@ def _is_title(words: list[str]) -> bool:
     if not words or len(words) > 5 or words[-1][-1] in ".?!,;:…":
         return False
     return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _TITLE_JOINERS for w in words)
+
+
+def _is_term(words: list[str]) -> bool:
+    """A short quoted term: at most three words, not opening or closing a sentence."""
+    return 0 < len(words) <= SCARE_WORDS and not _sentence_like(words) and words[-1][-1] not in ".?!…"
 
 
 def _sentence_like(words: list[str]) -> bool:

@@ -95,6 +95,9 @@ ORG_NOUNS = {
 }
 PERSON_AGE = re.compile(r"\d+-year-old$")
 _APPOSITIVE_MAX = 160
+_PLACE_PREPOSITIONS = {"in", "at", "from"}
+# A preposition after the head of a speaker phrase: what follows it is not the speaker.
+PREPOSITION_IN_PHRASE = re.compile(r"\s(?:in|at|from|for|of)\s")
 HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"}
 PREPOSITIONS = {
     "with",
@@ -214,7 +217,18 @@ def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         taken.append(word)
     if not taken:
         return None
+    index = len(words) - len(taken) - 1
+    if capitalised and index > 0 and words[index][2] in _PLACE_PREPOSITIONS and words[index - 1][2].islower():
+        # "Security analysts in Nairobi said": the place belongs to a subject before it.
+        before = _phrase_back(words[:index])
+        if before is not None and not text_is_name(words, before):
+            return before[0], taken[0][1]
     return taken[-1][0], taken[0][1]
+
+
+def text_is_name(words: list[tuple[int, int, str]], span: tuple[int, int]) -> bool:
+    """Whether every word of the span is capitalised (a name, not a description)."""
+    return all(w[2][:1].isupper() for w in words if span[0] <= w[0] < span[1])
 
 
 def phrase_after(text: str, start: int, hi: int) -> tuple[int, int] | None:

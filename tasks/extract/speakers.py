@@ -23,6 +23,7 @@ from tasks.extract.speaker_phrases import (
     PASSIVE,
     PERSON_AGE,
     PERSON_ROLES,
+    PREPOSITION_IN_PHRASE,
     PREPOSITIONS,
     PRONOUNS,
     SALIENT,
@@ -147,6 +148,16 @@ class Resolver:
         person = self.person_named(start, end)
         if person:
             return person
+        pp = PREPOSITION_IN_PHRASE.search(phrase)
+        if pp and phrase[: pp.start()].split()[-1:] and phrase[: pp.start()].split()[-1][:1].islower():
+            # "analysts in Nairobi", "a spokesman for the council": the head is before it.
+            core = phrase[: pp.start()].split()
+            head = core[-1].lower() if core else head
+            if head in SPOKES:
+                bodies = [m for m in inside if m.start >= start + pp.start() and m.label != "PERSON"]
+                return self.names.get(bodies[0].start) if bodies else None
+            inside = [m for m in inside if m.end <= start + pp.start()]
+            end = start + pp.start()
         if inside:
             if inside[-1].end == end or head in SPOKES:
                 return self.names.get(inside[-1].start)

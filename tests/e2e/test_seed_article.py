@@ -64,12 +64,11 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     assert result["dateline_place"] == seed_case.dateline_place
 
     quotes = result["quotes"]
-    assert next(q for q in quotes if q["speaker_entity"] == "Susan Rice")["text"].startswith("appreciated")
-    assert [q["speaker_entity"] for q in quotes if "government official" in (q["speaker"] or "")] == [
-        None,
-        None,
-    ]
-    assert next(q for q in quotes if q["text"] == "serious threat")["kind"] == "scare"
+    person, first_words = seed_case.quoted
+    assert next(q for q in quotes if q["text"].startswith(first_words))["speaker_entity"] == person
+    official = [q for q in quotes if "government official" in (q["speaker"] or "")]
+    assert [q["speaker_entity"] for q in official] == [None, None]
+    assert next(q for q in quotes if q["text"] == seed_case.scare_term)["kind"] == "scare"
 
     sentences = result["summary_sentences"]
     assert 2 <= len(sentences) <= 4

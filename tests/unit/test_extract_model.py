@@ -121,14 +121,13 @@ def test_an_article_in_pieces_gets_what_it_gets_whole_with_offsets_into_the_whol
     assert all(article.text[m.start : m.end] == m.text for m in pieces.entities)
 
 
-def test_seed_quotes_have_their_speakers(seed_extracted: ExtractedArticle) -> None:
+def test_seed_quotes_have_their_speakers(seed_case: SeedCase, seed_extracted: ExtractedArticle) -> None:
     quotes = seed_extracted.quotes
     official = [q for q in quotes if q.speaker and "government official" in q.speaker]
     assert len(official) == 2
     assert all(q.speaker_entity is None and q.kind == "direct" for q in official)
-    rice = next(q for q in quotes if q.text.startswith("appreciated and acknowledged"))
-    assert rice.speaker_entity == "Susan Rice"
-    threat = next(q for q in quotes if q.text == "serious threat")
-    assert (threat.kind, threat.speaker) == ("scare", None)
+    person, first_words = seed_case.quoted
+    assert next(q for q in quotes if q.text.startswith(first_words)).speaker_entity == person
+    assert next(q for q in quotes if q.text == seed_case.scare_term).kind == "scare"
     for quote in quotes:
         assert seed_extracted.text[quote.start : quote.end] == quote.text

@@ -12,12 +12,14 @@ from tasks.extract.sentences import split_sentences_plain
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 
-def quotes_of(text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = ()) -> list[Quote]:
+def quotes_of(
+    text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = (), places: tuple[str, ...] = ()
+) -> list[Quote]:
     """extract_quotes with every whole-word occurrence of each name as a mention of one entity
     (its longest name), the way the extract stage hands them over."""
     mentions: list[EntityMention] = []
     entities: list[CanonicalEntity] = []
-    for label, names in (("PERSON", people), ("ORG", orgs)):
+    for label, names in (("PERSON", people), ("ORG", orgs), ("GPE", places)):
         for name in names:
             spans = [
                 Span(start=m.start(), end=m.end())
@@ -156,3 +158,9 @@ def test_an_aside_between_the_speaker_and_the_cue_is_skipped() -> None:
 
 def test_no_quotation_no_quotes() -> None:
     assert quotes_of("Nobody said anything in quote marks today, and that's fine.") == []
+
+
+def test_a_quoted_term_is_scare_but_keeps_the_speaker_its_sentence_names() -> None:
+    text = "Security analysts in Lagos said the plan could pose a “serious challenge” to the gangs."
+    (quote,) = quotes_of(text, places=("Lagos",))
+    assert (quote.kind, quote.speaker, quote.speaker_entity) == ("scare", "Security analysts in Lagos", None)
