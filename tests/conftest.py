@@ -118,6 +118,9 @@ class SeedCase:
     titles: frozenset[str]
     # Long forms whose bracketed acronym must join them.
     acronyms: dict[str, str]
+    # The person quoted through "she" and the first words of what she said; the quoted term.
+    quoted: tuple[str, str] = ("", "")
+    scare_term: str = ""
 
 
 SEED_CASES = {
@@ -150,6 +153,8 @@ SEED_CASES = {
         twice_named=("Grace Mutua", 2),
         titles=frozenset({"Chief of Defence Forces", "Commissioner for Peace and Security"}),
         acronyms={"United States Africa Command": "AFRICOM", "Defence Headquarters": "DHQ"},
+        quoted=("Grace Mutua", "welcomed the commitment"),
+        scare_term="serious challenge",
     ),
     "real": SeedCase(
         name="real",
@@ -173,6 +178,8 @@ SEED_CASES = {
             {"US National Security Adviser", "Chief of Army Staff", "National Security Adviser"}
         ),
         acronyms={"US Central Command": "CENTCOM", "General Headquarters": "GHQ"},
+        quoted=("Susan Rice", "appreciated and acknowledged"),
+        scare_term="serious threat",
     ),
 }
 

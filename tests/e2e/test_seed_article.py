@@ -63,6 +63,13 @@ def test_the_seed_article_comes_out_clean_with_its_people_places_and_summary(
     assert next(e for e in canonical if e["in_dateline"])["name"] == seed_case.dateline_place
     assert result["dateline_place"] == seed_case.dateline_place
 
+    quotes = result["quotes"]
+    person, first_words = seed_case.quoted
+    assert next(q for q in quotes if q["text"].startswith(first_words))["speaker_entity"] == person
+    official = [q for q in quotes if "government official" in (q["speaker"] or "")]
+    assert [q["speaker_entity"] for q in official] == [None, None]
+    assert next(q for q in quotes if q["text"] == seed_case.scare_term)["kind"] == "scare"
+
     sentences = result["summary_sentences"]
     assert 2 <= len(sentences) <= 4
     body_sentences = {text[s["start"] : s["end"]] for s in result["sentences"]}

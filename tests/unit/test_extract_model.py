@@ -119,3 +119,15 @@ def test_an_article_in_pieces_gets_what_it_gets_whole_with_offsets_into_the_whol
     assert pieces.keyphrases == seed_extracted.keyphrases
     assert pieces.canonical_entities == seed_extracted.canonical_entities
     assert all(article.text[m.start : m.end] == m.text for m in pieces.entities)
+
+
+def test_seed_quotes_have_their_speakers(seed_case: SeedCase, seed_extracted: ExtractedArticle) -> None:
+    quotes = seed_extracted.quotes
+    official = [q for q in quotes if q.speaker and "government official" in q.speaker]
+    assert len(official) == 2
+    assert all(q.speaker_entity is None and q.kind == "direct" for q in official)
+    person, first_words = seed_case.quoted
+    assert next(q for q in quotes if q.text.startswith(first_words)).speaker_entity == person
+    assert next(q for q in quotes if q.text == seed_case.scare_term).kind == "scare"
+    for quote in quotes:
+        assert seed_extracted.text[quote.start : quote.end] == quote.text
