@@ -24,7 +24,6 @@ import json
 import random
 import secrets
 import signal
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -34,9 +33,8 @@ from typing import Any
 
 import redis
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-
-from bench.common import DEFAULT_DATA_DIR, Workers, news_texts, worker_env
+from tests.harness import DEFAULT_DATA_DIR, Workers, news_texts, worker_env
+from tests.sentinel_lab import replicate
 from worker.app import create_app
 from worker.cli.local_redis import LocalRedis
 from worker.producers.producer import enqueue_items
@@ -125,16 +123,6 @@ def _memory(client: redis.Redis, prefix: str) -> Counter[str]:
         family = ":".join(parts[1:3]) if parts[1] in ("dup", "seen") else parts[1]
         families[family] += int(client.memory_usage(key, samples=0) or 0)
     return families
-
-
-def replicate(replica: LocalRedis, primary: LocalRedis, timeout: float = 30) -> None:
-    """Make ``replica`` a replica of ``primary`` and wait for its first sync."""
-    replica.client().replicaof("127.0.0.1", primary.port)
-    deadline = time.monotonic() + timeout
-    while replica.client().info("replication")["master_link_status"] != "up":
-        if time.monotonic() > deadline:
-            raise TimeoutError("the replica did not sync")
-        time.sleep(0.05)
 
 
 def run_once(

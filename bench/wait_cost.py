@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import secrets
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-
-from bench.common import DEFAULT_DATA_DIR
-from bench.redis_ceiling import distinct_texts, replicate
+from bench.redis_ceiling import distinct_texts
 from tasks.models import PublishedArticle
+from tests.harness import DEFAULT_DATA_DIR
+from tests.sentinel_lab import replicate
 from worker.app import create_app
 from worker.cli.local_redis import LocalRedis
 from worker.producers.producer import enqueue_items

@@ -169,6 +169,23 @@ class Settings(BaseSettings):
     task_events: bool = Field(False, description="Send Celery task events (for Flower).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # The results page (``newsflow web``, docs/web.md).
+    web_host: str = Field("127.0.0.1", description="Address `newsflow web` binds to.")
+    web_port: int = Field(8088, ge=1, le=65535, description="Port of `newsflow web`.")
+    web_recent_articles: int = Field(
+        500, ge=1, le=100_000, description="Recent articles `newsflow web` holds in memory and shows."
+    )
+    web_token: SecretStr | None = Field(
+        None,
+        description="Token a replay request from `newsflow web` must carry; unset: the page is read-only.",
+    )
+
+    @field_validator("web_token")
+    @classmethod
+    def _empty_token_is_no_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # NEWSFLOW_WEB_TOKEN= (set but empty, as compose passes an unset variable) means read-only.
+        return value if value is not None and value.get_secret_value().strip() else None
+
     @field_validator("fetch_allow_private")
     @classmethod
     def _allow_list_parses(cls, value: str) -> str:

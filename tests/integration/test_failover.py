@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.failover import run_failover
 from tests.conftest import DATA_DIR
+from tests.failover_runner import run_failover
 
 pytestmark = pytest.mark.integration
 

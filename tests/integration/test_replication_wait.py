@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.redis_ceiling import replicate
+from tests.sentinel_lab import replicate
 from worker.cli.local_redis import LocalRedis
 from worker.settings import Settings
 from worker.stores.redis_client import REDIS_TRANSIENT_ERRORS, ReplicationLag, connect, wait_for_replicas

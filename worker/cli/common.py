@@ -1,5 +1,5 @@
 """What every ``newsflow`` subcommand shares: settings, Redis, one-line errors instead of tracebacks,
-and ``say``: every line printed with its control characters escaped (``worker.cli.escaping``)."""
+and ``say``: every line printed with its control characters escaped (``worker.escaping``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import redis
 from pydantic import ValidationError
 
 from tasks.errors import NewsflowError
-from worker.cli.escaping import for_terminal
+from worker.escaping import for_terminal
 from worker.settings import Settings, get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import redis
 
-from worker.cli.local_redis import RedisNotAvailable, free_port
+from worker.cli.local_redis import LocalRedis, RedisNotAvailable, free_port
 
 MASTER_NAME = "newsflow"
 HOST = "127.0.0.1"
@@ -34,6 +34,16 @@ def _wait(condition: object, timeout: float, what: str) -> None:
             pass
         if time.monotonic() > deadline:
             raise TimeoutError(f"{what}: not within {timeout}s")
+        time.sleep(0.05)
+
+
+def replicate(replica: LocalRedis, primary: LocalRedis, timeout: float = 30) -> None:
+    """Make ``replica`` a replica of ``primary`` and wait for its first sync."""
+    replica.client().replicaof("127.0.0.1", primary.port)
+    deadline = time.monotonic() + timeout
+    while replica.client().info("replication")["master_link_status"] != "up":
+        if time.monotonic() > deadline:
+            raise TimeoutError("the replica did not sync")
         time.sleep(0.05)
 
 
