@@ -137,3 +137,16 @@ def test_the_redis_location_names_the_sentinels_and_never_the_password() -> None
     assert "s1:26379,s2:26379" in behind.redis_location()
     assert "'mymaster'" in behind.redis_location()
     assert "s3cret" not in behind.redis_location()
+
+
+def test_the_asyncio_client_finds_the_primary_through_the_sentinels_too() -> None:
+    from redis.asyncio.sentinel import SentinelConnectionPool as AsyncSentinelPool
+
+    from worker.stores.redis_client import connect_async
+
+    plain = connect_async(Settings(redis_url="redis://:pw@redis.example:6380/2"))
+    assert plain.connection_pool.connection_kwargs["host"] == "redis.example"
+    behind = connect_async(Settings(redis_url="redis://:pw@ignored/5", redis_sentinels=SENTINELS))
+    assert isinstance(behind.connection_pool, AsyncSentinelPool)
+    assert behind.connection_pool.service_name == "mymaster"
+    assert behind.connection_pool.connection_kwargs["db"] == 5

@@ -20,6 +20,8 @@ from functools import lru_cache
 from typing import Any
 
 import redis
+import redis.asyncio as aioredis
+from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.connection import parse_url
 from redis.retry import Retry
@@ -93,6 +95,26 @@ def connect(settings: Settings, retries: int = 3) -> redis.Redis:
     )
     client: redis.Redis = sentinel.master_for(  # type: ignore[no-untyped-call]
         settings.redis_sentinel_master, redis_class=redis.Redis, **options, **master_options(settings)
+    )
+    return client
+
+
+def connect_async(settings: Settings) -> aioredis.Redis:
+    """An asyncio client for the settings (the web server's), at the URL or through the Sentinels;
+    no retries of its own: its caller reconnects."""
+    options: dict[str, Any] = {
+        "decode_responses": True,
+        "socket_timeout": 30,
+        "socket_connect_timeout": 10,
+        **settings.redis_tls_options(),
+    }
+    if not settings.redis_sentinels:
+        return aioredis.Redis.from_url(settings.redis_url.get_secret_value(), **options)
+    sentinel = AsyncSentinel(  # type: ignore[no-untyped-call]
+        settings.sentinel_addresses(), sentinel_kwargs=sentinel_options(settings)
+    )
+    client: aioredis.Redis = sentinel.master_for(
+        settings.redis_sentinel_master, redis_class=aioredis.Redis, **options, **master_options(settings)
     )
     return client
 

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import jinja2
-import redis.asyncio as aioredis
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -17,7 +16,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker.settings import Settings
-from worker.stores.redis_client import connect
+from worker.stores.redis_client import connect, connect_async
 from worker.web import routes
 from worker.web.cards import clean_label
 from worker.web.follower import StreamFollower
@@ -65,13 +64,7 @@ def create_app(settings: Settings) -> Starlette:
     store = RecentArticles(settings.web_recent_articles)
     hub = Hub()
     # The blocking XREAD waits BLOCK_MS: the socket timeout must be longer.
-    client = aioredis.Redis.from_url(
-        settings.redis_url.get_secret_value(),
-        decode_responses=True,
-        socket_timeout=30,
-        socket_connect_timeout=10,
-        **settings.redis_tls_options(),  # type: ignore[arg-type]
-    )
+    client = connect_async(settings)
     sync_client = connect(settings, retries=1)
     follower = StreamFollower(settings, client, store, hub)
     # Autoescape everywhere: every value a template shows came from the stream.
