@@ -182,10 +182,13 @@ class Resolver:
         "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
         wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
-            recent = [name for offset, name in self.salient if before - 1_500 <= offset < before]
-            recent = [name for name in recent if self._gender(name) in {None, wanted} or wanted is None]
-            if recent:
-                return recent[-1]
+            recent = [(at, name) for at, name in self.salient if before - 1_500 <= at < before]
+            recent = [(at, name) for at, name in recent if self._gender(name) in {None, wanted}]
+            # Unless someone else has been named since the last speaker: a new person brought in
+            # by the narration is who the next "he" or "she" is about ("Mr Ashby, 74, … backed
+            # the peer. ‘…,’ he said"), so the nearest sentence naming one decides.
+            if recent and not self._named_since(recent[-1], before, wanted):
+                return recent[-1][1]
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
         sentence = bisect_right(self.sentence_starts, before) - 1
         for index in range(sentence, max(-1, sentence - 4), -1):
@@ -198,6 +201,17 @@ class Resolver:
                 if mention.label in labels and (wanted is None or self._gender(name) in {None, wanted}):
                     return name
         return None
+
+    def _named_since(self, speaker: tuple[int, str], before: int, wanted: str | None) -> bool:
+        """Whether a person other than ``speaker`` (of the pronoun's sex, when the text says) is
+        named after the sentence of the speaker's attribution and before ``before`` (people in
+        that sentence are most often what the speaker talked about: "X says Klopp would …")."""
+        at, name = speaker
+        index = bisect_right(self.sentence_starts, at)
+        if index >= len(self.sentence_starts):
+            return False
+        others = [n for n in self.people_between(self.sentence_starts[index], before) if n and n != name]
+        return any(self._gender(n) in {None, wanted} for n in others)
 
     def _gender(self, name: str | None) -> str | None:
         """ "m" or "f" when the text says so of this person (an honorific before a mention, or the

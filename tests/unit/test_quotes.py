@@ -164,3 +164,22 @@ def test_a_quoted_term_is_scare_but_keeps_the_speaker_its_sentence_names() -> No
     text = "Security analysts in Lagos said the plan could pose a “serious challenge” to the gangs."
     (quote,) = quotes_of(text, places=("Lagos",))
     assert (quote.kind, quote.speaker, quote.speaker_entity) == ("scare", "Security analysts in Lagos", None)
+
+
+def test_he_after_a_newly_named_person_is_that_person_not_the_last_speaker() -> None:
+    text = (
+        "“The plan is sound,” said Tom Reed. The debate was led by a committee. "
+        "Paul Green, who left office in 2001, backed the plan again. “It will work,” he said."
+    )
+    first, second = quotes_of(text, people=("Tom Reed", "Paul Green"))
+    assert first.speaker_entity == "Tom Reed"
+    assert (second.speaker, second.speaker_entity) == ("he", "Paul Green")
+
+
+def test_he_keeps_to_the_last_speaker_when_the_people_named_are_in_his_own_sentence() -> None:
+    text = (
+        "Coach Dan Bell says Sam Hart would be a fine captain. "
+        "He said: “Sam has been our best player all year.”"
+    )
+    (quote,) = quotes_of(text, people=("Dan Bell", "Sam Hart"))
+    assert quote.speaker_entity == "Dan Bell"
