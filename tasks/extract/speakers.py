@@ -66,6 +66,8 @@ class Resolver:
             for word in self.names.get(m.start, m.text).split()
         } - HONORIFICS
         self.noted: list[tuple[int, str]] = []
+        # (offset, name) of each organisation said to speak: what a later "it" or "the agency" means.
+        self.bodies: list[tuple[int, str]] = []
         self.genders: dict[str, str | None] = {}
         self._salient: list[tuple[int, str]] | None = None
 
@@ -86,13 +88,22 @@ class Resolver:
                     person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
                     if person:
                         found.append((verb.start(), person))
+                    elif span and (body := self._body_ending(*span)):
+                        self.bodies.append((verb.start(), body))
             self._salient = found
         return sorted(self._salient + self.noted)
+
+    def _body_ending(self, start: int, end: int) -> str | None:
+        """The organisation (or place or group) whose name ends the phrase ``text[start:end]``."""
+        inside = [m for m in self.mentions if start <= m.start and m.end == end and m.label != "PERSON"]
+        return self.names.get(inside[-1].start) if inside else None
 
     def note(self, offset: int, entity: str | None) -> None:
         """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
         if entity and self.labels.get(entity, "PERSON") == "PERSON":
             self.noted.append((offset, entity))
+        elif entity:
+            self.bodies.append((offset, entity))
 
     def people_between(self, lo: int, hi: int) -> list[str]:
         """The canonical names of the people named in ``text[lo:hi]``."""
@@ -161,7 +172,8 @@ class Resolver:
         if inside:
             if inside[-1].end == end or head in SPOKES:
                 return self.names.get(inside[-1].start)
-            return None
+            # "the American space agency": a description of a body, with a name inside it.
+            return self._antecedent(start, "ORG") if head in ORG_NOUNS else None
         first = words[0].lower() if words else ""
         if first in INDEFINITE or first in {"i", "we"}:
             return None
@@ -189,6 +201,11 @@ class Resolver:
             # the peer. ‘…,’ he said"), so the nearest sentence naming one decides.
             if recent and not self._named_since(recent[-1], before, wanted):
                 return recent[-1][1]
+        else:
+            self.salient  # noqa: B018 - finds the organisations said to speak as well
+            bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
+            if bodies:
+                return bodies[-1][1]  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
         sentence = bisect_right(self.sentence_starts, before) - 1
         for index in range(sentence, max(-1, sentence - 4), -1):

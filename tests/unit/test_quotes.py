@@ -183,3 +183,14 @@ def test_he_keeps_to_the_last_speaker_when_the_people_named_are_in_his_own_sente
     )
     (quote,) = quotes_of(text, people=("Dan Bell", "Sam Hart"))
     assert quote.speaker_entity == "Dan Bell"
+
+
+def test_it_and_the_agency_go_to_the_body_last_said_to_speak() -> None:
+    text = (
+        "The probe reached the Moon, and a rover from Lunar Labs took pictures. "
+        "The launch had been delayed twice, Star Agency said in an update. "
+        "“The probe is healthy,” it said. “Data will follow,” the European space agency added."
+    )
+    first, second = quotes_of(text, orgs=("Lunar Labs", "Star Agency"), places=("European",))
+    assert (first.speaker, first.speaker_entity) == ("it", "Star Agency")
+    assert (second.speaker, second.speaker_entity) == ("the European space agency", "Star Agency")
