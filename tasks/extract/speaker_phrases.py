@@ -200,15 +200,19 @@ def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         return last[0], last[1]
     taken: list[tuple[int, int, str]] = []
     capitalised = False
-    for word in reversed(words):
+    for index, word in reversed(list(enumerate(words))):
         token = word[2]
         lower = token.lower()
+        following = words[index + 1][2] if index + 1 < len(words) else ""
         if not re.match(r"\w", token) or len(taken) >= 8:
             break
         if lower in DETERMINERS or (token.endswith(("'s", "’s")) and taken):
             taken.append(word)
             break
-        if lower in _STOP or lower in _SKIPPABLE or (lower.endswith("ly") and len(lower) > 4):
+        # An adverb ends the phrase ("recently", "Typically, …"), a name ending alike does not
+        # ("Kelly said").
+        adverb = lower.endswith("ly") and len(lower) > 4 and (token.islower() or following == ",")
+        if lower in _STOP or lower in _SKIPPABLE or adverb:
             break
         if token[0].isupper() or token[0].isdigit():
             capitalised = True

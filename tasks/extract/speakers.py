@@ -28,6 +28,7 @@ from tasks.extract.speaker_phrases import (
     PRONOUNS,
     SALIENT,
     SPOKES,
+    phrase_after,
     subject_before,
 )
 from tasks.models import EntityMention
@@ -36,6 +37,9 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
+# An inverted cue: after a comma or a closing mark, before a name or a description.
+_INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
+_INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
@@ -85,6 +89,13 @@ class Resolver:
                     ):
                         continue  # "Henry was asked": not a speaker
                     span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
+                    if _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start()) and (
+                        _INVERTED_AFTER.match(self.text, verb.end())
+                    ):
+                        # "…, said fertility specialist Dr. David Tourgeman": the person after it.
+                        inverted = phrase_after(self.text, verb.end(), hi)
+                        if inverted and self.people_between(*inverted):
+                            span = inverted
                     person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
                     if person:
                         found.append((verb.start(), person))

@@ -194,3 +194,24 @@ def test_it_and_the_agency_go_to_the_body_last_said_to_speak() -> None:
     first, second = quotes_of(text, orgs=("Lunar Labs", "Star Agency"), places=("European",))
     assert (first.speaker, first.speaker_entity) == ("it", "Star Agency")
     assert (second.speaker, second.speaker_entity) == ("the European space agency", "Star Agency")
+
+
+def test_an_attribution_after_the_quotation_may_put_a_title_before_the_name() -> None:
+    text = "A scientist spoke on Monday. “We will find water,” space agency chief scientist Ann Berry said."
+    (quote,) = quotes_of(text, people=("Ann Berry",))
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Berry", "Ann Berry")
+
+
+def test_a_name_ending_in_ly_is_no_adverb() -> None:
+    text = "The ship was late. “The cargo is safe,” Kelly said from the station."
+    (quote,) = quotes_of(text, people=("Kelly",))
+    assert (quote.speaker, quote.speaker_entity) == ("Kelly", "Kelly")
+
+
+def test_he_goes_to_the_person_after_an_inverted_cue() -> None:
+    text = (
+        "Jim Stone told the court he would appeal, but such appeals fail, said lawyer Ed Marsh, "
+        "who is not involved. “It is a long road,” he said."
+    )
+    (quote,) = quotes_of(text, people=("Jim Stone", "Ed Marsh"))
+    assert quote.speaker_entity == "Ed Marsh"
