@@ -21,8 +21,8 @@ CUES = (
     "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
     "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
 )
-# "called on" is a visit, not a quotation.
-CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])(?! on\b)", re.IGNORECASE)
+# "called on" is a visit (or a plea), not a quotation; "admitted on the show" is one.
+CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? on\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
 # A cue in the passive ("was asked", "were told") makes its subject the one spoken to.
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$", re.IGNORECASE)
 PARTICIPLE_FORMS = re.compile(r"(?:\w+ed|told|said|read|called)$", re.IGNORECASE)

@@ -215,3 +215,9 @@ def test_he_goes_to_the_person_after_an_inverted_cue() -> None:
     )
     (quote,) = quotes_of(text, people=("Jim Stone", "Ed Marsh"))
     assert quote.speaker_entity == "Ed Marsh"
+
+
+def test_a_cue_followed_by_on_is_a_cue_unless_it_is_called_on() -> None:
+    text = "Pat Ingles, 69, loves to dance. ‘I party hard,’ she admitted on the show. He called on Pat."
+    (quote,) = quotes_of(text, people=("Pat Ingles",))
+    assert (quote.speaker, quote.cue, quote.speaker_entity) == ("she", "admitted", "Pat Ingles")
