@@ -35,6 +35,7 @@ from tasks.models import EntityMention
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
+_HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+([A-Z][\w'’-]+)")
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
@@ -74,6 +75,7 @@ class Resolver:
         self.bodies: list[tuple[int, str]] = []
         self.genders: dict[str, str | None] = {}
         self._salient: list[tuple[int, str]] | None = None
+        self._honorifics: dict[str, dict[str, int]] | None = None
 
     @property
     def salient(self) -> list[tuple[int, str]]:
@@ -241,6 +243,17 @@ class Resolver:
         others = [n for n in self.people_between(self.sentence_starts[index], before) if n and n != name]
         return any(self._gender(n) in {None, wanted} for n in others)
 
+    @property
+    def honorifics(self) -> dict[str, dict[str, int]]:
+        """How often each capitalised word follows a man's or a woman's honorific ("Ms Sturgeon")."""
+        if self._honorifics is None:
+            self._honorifics = {}
+            for found in _HONORIFIC_NAME.finditer(self.text):
+                sex = "f" if found.group(1).lower() in _FEMININE else "m"
+                counts = self._honorifics.setdefault(found.group(2), {"m": 0, "f": 0})
+                counts[sex] += 1
+        return self._honorifics
+
     def _gender(self, name: str | None) -> str | None:
         """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
         first "he"/"his" or "she"/"her" after one), else None."""
@@ -251,11 +264,13 @@ class Resolver:
             for mention in self.mentions:
                 if self.names.get(mention.start) != name:
                     continue
-                title = _HONORIFIC_BEFORE.search(self.text, max(0, mention.start - 6), mention.start)
                 after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
-                for found in (title, after):
-                    if found:
-                        votes["f" if found.group().lower() in _FEMININE else "m"] += 1
+                if after:
+                    votes["f" if after.group().lower() in _FEMININE else "m"] += 1
+            # Honorifics before the surname anywhere, whether or not the model took it for a name
+            # ("Ms Sturgeon"): firmer than a pronoun nearby, so they count twice.
+            for sex, count in self.honorifics.get(name.split()[-1], {}).items():
+                votes[sex] += 2 * count
             self.genders[name] = None if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
         return self.genders[name]
 

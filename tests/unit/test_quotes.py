@@ -221,3 +221,12 @@ def test_a_cue_followed_by_on_is_a_cue_unless_it_is_called_on() -> None:
     text = "Pat Ingles, 69, loves to dance. ‘I party hard,’ she admitted on the show. He called on Pat."
     (quote,) = quotes_of(text, people=("Pat Ingles",))
     assert (quote.speaker, quote.cue, quote.speaker_entity) == ("she", "admitted", "Pat Ingles")
+
+
+def test_an_honorific_before_a_bare_surname_tells_her_sex() -> None:
+    text = (
+        "Nicola Sturgeon met Tom Reed and his staff on Monday. "
+        "Ms Sturgeon insisted the vote would not change. But she added it was ‘another matter’ now."
+    )
+    (quote,) = quotes_of(text, people=("Nicola Sturgeon", "Tom Reed"))
+    assert (quote.speaker, quote.speaker_entity) == ("she", "Nicola Sturgeon")
