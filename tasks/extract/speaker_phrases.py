@@ -227,6 +227,11 @@ def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         before = _phrase_back(words[:index])
         if before is not None and not text_is_name(words, before):
             return before[0], taken[0][1]
+    if capitalised and index > 0 and words[index][2] in {"of", "from"} and words[index - 1][2][:1].isupper():
+        # "David Williams of Ladbrokes said", "Bank of England": the name before it belongs.
+        before = _phrase_back(words[:index])
+        if before is not None and text_is_name(words, before):
+            return before[0], taken[0][1]
     return taken[-1][0], taken[0][1]
 
 

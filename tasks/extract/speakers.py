@@ -36,6 +36,7 @@ from tasks.models import EntityMention
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
 _HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+([A-Z][\w'’-]+)")
+_TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
@@ -167,6 +168,8 @@ class Resolver:
         named = self._apposed_person(end)
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"
+        if inside and (titled := self._person_before_title(start)):
+            return titled  # "Mark Diffley, Director, Ipsos MORI Scotland said"
         if head in PRONOUNS:
             return self._antecedent(start, PRONOUNS[head], head)
         person = self.person_named(start, end)
@@ -321,6 +324,17 @@ class Resolver:
             mention = self.mentions[index]
             if mention.label == "PERSON" and self.text[mention.end : mention.end + 1] == ",":
                 return self.names.get(mention.start)
+        return None
+
+    def _person_before_title(self, start: int) -> str | None:
+        """The person named right before ", <title>, " that ends at ``start``, if any."""
+        found = _TITLE_BETWEEN_COMMAS.search(self.text, max(0, start - 80), start)
+        if not found:
+            return None
+        index = bisect_right(self.starts, found.start() - 1) - 1
+        mention = self.mentions[index] if index >= 0 else None
+        if mention and mention.label == "PERSON" and mention.end == found.start():
+            return self.names.get(mention.start)
         return None
 
     def _titled_person(self, before: int, head: str) -> str | None:

@@ -230,3 +230,13 @@ def test_an_honorific_before_a_bare_surname_tells_her_sex() -> None:
     )
     (quote,) = quotes_of(text, people=("Nicola Sturgeon", "Tom Reed"))
     assert (quote.speaker, quote.speaker_entity) == ("she", "Nicola Sturgeon")
+
+
+def test_a_person_of_a_body_and_a_person_with_a_title_before_a_body_speak_for_it() -> None:
+    text = (
+        "Odds fell all week. Dan Wills of Betfast said: ‘Punters are keen.’ "
+        "Prices rose too. Ann Hale, Director, Polls Scotland said: ‘The poll is clear.’"
+    )
+    first, second = quotes_of(text, people=("Dan Wills", "Ann Hale"), orgs=("Betfast", "Polls Scotland"))
+    assert (first.speaker, first.speaker_entity) == ("Dan Wills of Betfast", "Dan Wills")
+    assert second.speaker_entity == "Ann Hale"
