@@ -304,6 +304,8 @@ class Resolver:
                 found.append((word.start(), word.end()))
         for start, end in sorted(found):
             previous = self.text[max(lo, start - 12) : start].split()
+            if self.text[end : end + 2] in {"'s", "’s"}:
+                continue  # "Luna's lawyer, Jim Berry, … added": the owner is not the subject
             if not previous or previous[-1].lower() not in PREPOSITIONS:
                 return start, end
         return None

@@ -240,3 +240,9 @@ def test_a_person_of_a_body_and_a_person_with_a_title_before_a_body_speak_for_it
     first, second = quotes_of(text, people=("Dan Wills", "Ann Hale"), orgs=("Betfast", "Polls Scotland"))
     assert (first.speaker, first.speaker_entity) == ("Dan Wills of Betfast", "Dan Wills")
     assert second.speaker_entity == "Ann Hale"
+
+
+def test_an_owner_is_not_the_subject_of_a_later_cue() -> None:
+    text = "Luna's lawyer, Jim Berry, spoke on Tuesday but added the teen was ‘reckless’ that night."
+    (quote,) = quotes_of(text, people=("Luna", "Jim Berry"))
+    assert quote.speaker_entity == "Jim Berry"
