@@ -37,6 +37,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
 _HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+([A-Z][\w'’-]+)")
 _TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
+_NUMERIC = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
@@ -164,7 +165,8 @@ class Resolver:
         phrase = self.text[start:end]
         words = phrase.split()
         head = words[-1].lower().strip(".,") if words else ""
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        # A date or a number names nobody ("the 28-year-old" may hold a DATE).
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end and m.label not in _NUMERIC]
         named = self._apposed_person(end)
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"

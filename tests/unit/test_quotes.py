@@ -246,3 +246,22 @@ def test_an_owner_is_not_the_subject_of_a_later_cue() -> None:
     text = "Luna's lawyer, Jim Berry, spoke on Tuesday but added the teen was ‘reckless’ that night."
     (quote,) = quotes_of(text, people=("Luna", "Jim Berry"))
     assert quote.speaker_entity == "Jim Berry"
+
+
+def test_a_date_inside_a_description_names_nobody() -> None:
+    text = "Rafa Diaz said he was happy. ‘It was the first match of the week,’ added the 28-year-old."
+    mentions = [
+        EntityMention(start=0, end=9, text="Rafa Diaz", label="PERSON"),
+        EntityMention(start=text.index("28-year-old"), end=len(text) - 1, text="28-year-old", label="DATE"),
+    ]
+    entities = [
+        CanonicalEntity(name="Rafa Diaz", label="PERSON", count=1, mentions=[Span(start=0, end=9)]),
+        CanonicalEntity(
+            name="28-year-old",
+            label="DATE",
+            count=1,
+            mentions=[Span(start=mentions[1].start, end=mentions[1].end)],
+        ),
+    ]
+    (quote,) = extract_quotes(text, split_sentences_plain(text), mentions, entities)
+    assert (quote.speaker, quote.speaker_entity) == ("the 28-year-old", "Rafa Diaz")
