@@ -2,8 +2,9 @@
 
 A phrase is resolved directly when a named entity ends it (or it is a spokesman for one, or a
 person entity's name holds its capitalised words: "Julia" for Julia Louis-Dreyfus); through a
-pronoun to the person last said to speak nearby (else the first one named in the nearest
-sentence); through a definite description ("the former prime minister", "the 28-year-old", "the
+pronoun to the person last said to speak nearby, unless the narration has named someone else
+since (else the first one named in the nearest sentence); "it" to the body last said to speak;
+through a definite description ("the former prime minister", "the 28-year-old", "the
 agency") to the person whose title it repeats, else as a pronoun would be; never for an unnamed
 "a senior official" or a document. A name the model missed altogether gets the fullest form the
 text gives it ("Mertesacker" → "Per Mertesacker").
@@ -207,8 +208,9 @@ class Resolver:
         return None
 
     def _antecedent(self, before: int, label: str, pronoun: str = "") -> str | None:
-        """For a person: the last one said to speak within the last 1,500 characters; else (and
-        for organisations) the first entity of the label in the nearest sentence naming one.
+        """For a person: the last one said to speak within the last 1,500 characters, unless
+        another was named after that speaker's sentence; for a body: the last one said to speak;
+        else the first entity of the label in the nearest sentence naming one.
         "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
         wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
