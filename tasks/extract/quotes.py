@@ -43,6 +43,9 @@ CARRY_OVER_CHARS = 350
 # A quotation of at most this many words that is no sentence is a term ("scare" quote).
 SCARE_WORDS = 3
 _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][’'\"”]?\s+(?=[A-Z‘“'\"])")
+# At most this many words of a title may stand before a name in an attribution after a quotation.
+TITLE_WORDS = 5
+_NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -183,10 +186,21 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
         span = phrase_after(text, cue.end(), hi)
     else:
         span = subject_before(text, lo, cue.start())
-        # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court").
-        if span and len(text[lo : span[0]].split()) > 1:
+        # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
+        # before a name aside ("‘…,’ NASA chief scientist Ellen Stofan said").
+        if span and len(text[lo : span[0]].split()) > 1 and not _title_before(text[lo : span[0]]):
             span = None
     return Speaker(span[0], span[1], word) if span else None
+
+
+def _title_before(words: str) -> bool:
+    """Whether the words before a name are a title of a few words ("NASA chief scientist")."""
+    found = words.split()
+    return (
+        len(found) <= TITLE_WORDS
+        and all(w.isalpha() and not CUE.fullmatch(w) for w in found)
+        and all(w.lower() not in _NOT_IN_TITLE for w in found)
+    )
 
 
 def _set_speaker(quote: Quote, text: str, speaker: Speaker, entity: str | None) -> None:

@@ -21,8 +21,8 @@ CUES = (
     "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
     "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
 )
-# "called on" is a visit, not a quotation.
-CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])(?! on\b)", re.IGNORECASE)
+# "called on" is a visit (or a plea), not a quotation; "admitted on the show" is one.
+CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? on\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
 # A cue in the passive ("was asked", "were told") makes its subject the one spoken to.
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$", re.IGNORECASE)
 PARTICIPLE_FORMS = re.compile(r"(?:\w+ed|told|said|read|called)$", re.IGNORECASE)
@@ -200,15 +200,19 @@ def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         return last[0], last[1]
     taken: list[tuple[int, int, str]] = []
     capitalised = False
-    for word in reversed(words):
+    for index, word in reversed(list(enumerate(words))):
         token = word[2]
         lower = token.lower()
+        following = words[index + 1][2] if index + 1 < len(words) else ""
         if not re.match(r"\w", token) or len(taken) >= 8:
             break
         if lower in DETERMINERS or (token.endswith(("'s", "’s")) and taken):
             taken.append(word)
             break
-        if lower in _STOP or lower in _SKIPPABLE or (lower.endswith("ly") and len(lower) > 4):
+        # An adverb ends the phrase ("recently", "Typically, …"), a name ending alike does not
+        # ("Kelly said").
+        adverb = lower.endswith("ly") and len(lower) > 4 and (token.islower() or following == ",")
+        if lower in _STOP or lower in _SKIPPABLE or adverb:
             break
         if token[0].isupper() or token[0].isdigit():
             capitalised = True
@@ -222,6 +226,11 @@ def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         # "Security analysts in Nairobi said": the place belongs to a subject before it.
         before = _phrase_back(words[:index])
         if before is not None and not text_is_name(words, before):
+            return before[0], taken[0][1]
+    if capitalised and index > 0 and words[index][2] in {"of", "from"} and words[index - 1][2][:1].isupper():
+        # "David Williams of Ladbrokes said", "Bank of England": the name before it belongs.
+        before = _phrase_back(words[:index])
+        if before is not None and text_is_name(words, before):
             return before[0], taken[0][1]
     return taken[-1][0], taken[0][1]
 

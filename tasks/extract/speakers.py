@@ -2,8 +2,9 @@
 
 A phrase is resolved directly when a named entity ends it (or it is a spokesman for one, or a
 person entity's name holds its capitalised words: "Julia" for Julia Louis-Dreyfus); through a
-pronoun to the person last said to speak nearby (else the first one named in the nearest
-sentence); through a definite description ("the former prime minister", "the 28-year-old", "the
+pronoun to the person last said to speak nearby, unless the narration has named someone else
+since (else the first one named in the nearest sentence); "it" to the body last said to speak;
+through a definite description ("the former prime minister", "the 28-year-old", "the
 agency") to the person whose title it repeats, else as a pronoun would be; never for an unnamed
 "a senior official" or a document. A name the model missed altogether gets the fullest form the
 text gives it ("Mertesacker" → "Per Mertesacker").
@@ -28,14 +29,21 @@ from tasks.extract.speaker_phrases import (
     PRONOUNS,
     SALIENT,
     SPOKES,
+    phrase_after,
     subject_before,
 )
 from tasks.models import EntityMention
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
+_HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+([A-Z][\w'’-]+)")
+_TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
+_NUMERIC = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
+# An inverted cue: after a comma or a closing mark, before a name or a description.
+_INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
+_INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 
 
@@ -66,8 +74,11 @@ class Resolver:
             for word in self.names.get(m.start, m.text).split()
         } - HONORIFICS
         self.noted: list[tuple[int, str]] = []
+        # (offset, name) of each organisation said to speak: what a later "it" or "the agency" means.
+        self.bodies: list[tuple[int, str]] = []
         self.genders: dict[str, str | None] = {}
         self._salient: list[tuple[int, str]] | None = None
+        self._honorifics: dict[str, dict[str, int]] | None = None
 
     @property
     def salient(self) -> list[tuple[int, str]]:
@@ -83,16 +94,32 @@ class Resolver:
                     ):
                         continue  # "Henry was asked": not a speaker
                     span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
+                    if _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start()) and (
+                        _INVERTED_AFTER.match(self.text, verb.end())
+                    ):
+                        # "…, said fertility specialist Dr. David Tourgeman": the person after it.
+                        inverted = phrase_after(self.text, verb.end(), hi)
+                        if inverted and self.people_between(*inverted):
+                            span = inverted
                     person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
                     if person:
                         found.append((verb.start(), person))
+                    elif span and (body := self._body_ending(*span)):
+                        self.bodies.append((verb.start(), body))
             self._salient = found
         return sorted(self._salient + self.noted)
+
+    def _body_ending(self, start: int, end: int) -> str | None:
+        """The organisation (or place or group) whose name ends the phrase ``text[start:end]``."""
+        inside = [m for m in self.mentions if start <= m.start and m.end == end and m.label != "PERSON"]
+        return self.names.get(inside[-1].start) if inside else None
 
     def note(self, offset: int, entity: str | None) -> None:
         """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
         if entity and self.labels.get(entity, "PERSON") == "PERSON":
             self.noted.append((offset, entity))
+        elif entity:
+            self.bodies.append((offset, entity))
 
     def people_between(self, lo: int, hi: int) -> list[str]:
         """The canonical names of the people named in ``text[lo:hi]``."""
@@ -139,10 +166,13 @@ class Resolver:
         phrase = self.text[start:end]
         words = phrase.split()
         head = words[-1].lower().strip(".,") if words else ""
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        # A date or a number names nobody ("the 28-year-old" may hold a DATE).
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end and m.label not in _NUMERIC]
         named = self._apposed_person(end)
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"
+        if inside and (titled := self._person_before_title(start)):
+            return titled  # "Mark Diffley, Director, Ipsos MORI Scotland said"
         if head in PRONOUNS:
             return self._antecedent(start, PRONOUNS[head], head)
         person = self.person_named(start, end)
@@ -161,7 +191,8 @@ class Resolver:
         if inside:
             if inside[-1].end == end or head in SPOKES:
                 return self.names.get(inside[-1].start)
-            return None
+            # "the American space agency": a description of a body, with a name inside it.
+            return self._antecedent(start, "ORG") if head in ORG_NOUNS else None
         first = words[0].lower() if words else ""
         if first in INDEFINITE or first in {"i", "we"}:
             return None
@@ -177,15 +208,24 @@ class Resolver:
         return None
 
     def _antecedent(self, before: int, label: str, pronoun: str = "") -> str | None:
-        """For a person: the last one said to speak within the last 1,500 characters; else (and
-        for organisations) the first entity of the label in the nearest sentence naming one.
+        """For a person: the last one said to speak within the last 1,500 characters, unless
+        another was named after that speaker's sentence; for a body: the last one said to speak;
+        else the first entity of the label in the nearest sentence naming one.
         "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
         wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
-            recent = [name for offset, name in self.salient if before - 1_500 <= offset < before]
-            recent = [name for name in recent if self._gender(name) in {None, wanted} or wanted is None]
-            if recent:
-                return recent[-1]
+            recent = [(at, name) for at, name in self.salient if before - 1_500 <= at < before]
+            recent = [(at, name) for at, name in recent if self._gender(name) in {None, wanted}]
+            # Unless someone else has been named since the last speaker: a new person brought in
+            # by the narration is who the next "he" or "she" is about ("Mr Ashby, 74, … backed
+            # the peer. ‘…,’ he said"), so the nearest sentence naming one decides.
+            if recent and not self._named_since(recent[-1], before, wanted):
+                return recent[-1][1]
+        else:
+            self.salient  # noqa: B018 - finds the organisations said to speak as well
+            bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
+            if bodies:
+                return bodies[-1][1]  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
         sentence = bisect_right(self.sentence_starts, before) - 1
         for index in range(sentence, max(-1, sentence - 4), -1):
@@ -199,6 +239,28 @@ class Resolver:
                     return name
         return None
 
+    def _named_since(self, speaker: tuple[int, str], before: int, wanted: str | None) -> bool:
+        """Whether a person other than ``speaker`` (of the pronoun's sex, when the text says) is
+        named after the sentence of the speaker's attribution and before ``before`` (people in
+        that sentence are most often what the speaker talked about: "X says Klopp would …")."""
+        at, name = speaker
+        index = bisect_right(self.sentence_starts, at)
+        if index >= len(self.sentence_starts):
+            return False
+        others = [n for n in self.people_between(self.sentence_starts[index], before) if n and n != name]
+        return any(self._gender(n) in {None, wanted} for n in others)
+
+    @property
+    def honorifics(self) -> dict[str, dict[str, int]]:
+        """How often each capitalised word follows a man's or a woman's honorific ("Ms Sturgeon")."""
+        if self._honorifics is None:
+            self._honorifics = {}
+            for found in _HONORIFIC_NAME.finditer(self.text):
+                sex = "f" if found.group(1).lower() in _FEMININE else "m"
+                counts = self._honorifics.setdefault(found.group(2), {"m": 0, "f": 0})
+                counts[sex] += 1
+        return self._honorifics
+
     def _gender(self, name: str | None) -> str | None:
         """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
         first "he"/"his" or "she"/"her" after one), else None."""
@@ -209,11 +271,13 @@ class Resolver:
             for mention in self.mentions:
                 if self.names.get(mention.start) != name:
                     continue
-                title = _HONORIFIC_BEFORE.search(self.text, max(0, mention.start - 6), mention.start)
                 after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
-                for found in (title, after):
-                    if found:
-                        votes["f" if found.group().lower() in _FEMININE else "m"] += 1
+                if after:
+                    votes["f" if after.group().lower() in _FEMININE else "m"] += 1
+            # Honorifics before the surname anywhere, whether or not the model took it for a name
+            # ("Ms Sturgeon"): firmer than a pronoun nearby, so they count twice.
+            for sex, count in self.honorifics.get(name.split()[-1], {}).items():
+                votes[sex] += 2 * count
             self.genders[name] = None if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
         return self.genders[name]
 
@@ -244,6 +308,8 @@ class Resolver:
                 found.append((word.start(), word.end()))
         for start, end in sorted(found):
             previous = self.text[max(lo, start - 12) : start].split()
+            if self.text[end : end + 2] in {"'s", "’s"}:
+                continue  # "Luna's lawyer, Jim Berry, … added": the owner is not the subject
             if not previous or previous[-1].lower() not in PREPOSITIONS:
                 return start, end
         return None
@@ -264,6 +330,17 @@ class Resolver:
             mention = self.mentions[index]
             if mention.label == "PERSON" and self.text[mention.end : mention.end + 1] == ",":
                 return self.names.get(mention.start)
+        return None
+
+    def _person_before_title(self, start: int) -> str | None:
+        """The person named right before ", <title>, " that ends at ``start``, if any."""
+        found = _TITLE_BETWEEN_COMMAS.search(self.text, max(0, start - 80), start)
+        if not found:
+            return None
+        index = bisect_right(self.starts, found.start() - 1) - 1
+        mention = self.mentions[index] if index >= 0 else None
+        if mention and mention.label == "PERSON" and mention.end == found.start():
+            return self.names.get(mention.start)
         return None
 
     def _titled_person(self, before: int, head: str) -> str | None:

@@ -164,3 +164,104 @@ def test_a_quoted_term_is_scare_but_keeps_the_speaker_its_sentence_names() -> No
     text = "Security analysts in Lagos said the plan could pose a “serious challenge” to the gangs."
     (quote,) = quotes_of(text, places=("Lagos",))
     assert (quote.kind, quote.speaker, quote.speaker_entity) == ("scare", "Security analysts in Lagos", None)
+
+
+def test_he_after_a_newly_named_person_is_that_person_not_the_last_speaker() -> None:
+    text = (
+        "“The plan is sound,” said Tom Reed. The debate was led by a committee. "
+        "Paul Green, who left office in 2001, backed the plan again. “It will work,” he said."
+    )
+    first, second = quotes_of(text, people=("Tom Reed", "Paul Green"))
+    assert first.speaker_entity == "Tom Reed"
+    assert (second.speaker, second.speaker_entity) == ("he", "Paul Green")
+
+
+def test_he_keeps_to_the_last_speaker_when_the_people_named_are_in_his_own_sentence() -> None:
+    text = (
+        "Coach Dan Bell says Sam Hart would be a fine captain. "
+        "He said: “Sam has been our best player all year.”"
+    )
+    (quote,) = quotes_of(text, people=("Dan Bell", "Sam Hart"))
+    assert quote.speaker_entity == "Dan Bell"
+
+
+def test_it_and_the_agency_go_to_the_body_last_said_to_speak() -> None:
+    text = (
+        "The probe reached the Moon, and a rover from Lunar Labs took pictures. "
+        "The launch had been delayed twice, Star Agency said in an update. "
+        "“The probe is healthy,” it said. “Data will follow,” the European space agency added."
+    )
+    first, second = quotes_of(text, orgs=("Lunar Labs", "Star Agency"), places=("European",))
+    assert (first.speaker, first.speaker_entity) == ("it", "Star Agency")
+    assert (second.speaker, second.speaker_entity) == ("the European space agency", "Star Agency")
+
+
+def test_an_attribution_after_the_quotation_may_put_a_title_before_the_name() -> None:
+    text = "A scientist spoke on Monday. “We will find water,” space agency chief scientist Ann Berry said."
+    (quote,) = quotes_of(text, people=("Ann Berry",))
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Berry", "Ann Berry")
+
+
+def test_a_name_ending_in_ly_is_no_adverb() -> None:
+    text = "The ship was late. “The cargo is safe,” Kelly said from the station."
+    (quote,) = quotes_of(text, people=("Kelly",))
+    assert (quote.speaker, quote.speaker_entity) == ("Kelly", "Kelly")
+
+
+def test_he_goes_to_the_person_after_an_inverted_cue() -> None:
+    text = (
+        "Jim Stone told the court he would appeal, but such appeals fail, said lawyer Ed Marsh, "
+        "who is not involved. “It is a long road,” he said."
+    )
+    (quote,) = quotes_of(text, people=("Jim Stone", "Ed Marsh"))
+    assert quote.speaker_entity == "Ed Marsh"
+
+
+def test_a_cue_followed_by_on_is_a_cue_unless_it_is_called_on() -> None:
+    text = "Pat Ingles, 69, loves to dance. ‘I party hard,’ she admitted on the show. He called on Pat."
+    (quote,) = quotes_of(text, people=("Pat Ingles",))
+    assert (quote.speaker, quote.cue, quote.speaker_entity) == ("she", "admitted", "Pat Ingles")
+
+
+def test_an_honorific_before_a_bare_surname_tells_her_sex() -> None:
+    text = (
+        "Nicola Sturgeon met Tom Reed and his staff on Monday. "
+        "Ms Sturgeon insisted the vote would not change. But she added it was ‘another matter’ now."
+    )
+    (quote,) = quotes_of(text, people=("Nicola Sturgeon", "Tom Reed"))
+    assert (quote.speaker, quote.speaker_entity) == ("she", "Nicola Sturgeon")
+
+
+def test_a_person_of_a_body_and_a_person_with_a_title_before_a_body_speak_for_it() -> None:
+    text = (
+        "Odds fell all week. Dan Wills of Betfast said: ‘Punters are keen.’ "
+        "Prices rose too. Ann Hale, Director, Polls Scotland said: ‘The poll is clear.’"
+    )
+    first, second = quotes_of(text, people=("Dan Wills", "Ann Hale"), orgs=("Betfast", "Polls Scotland"))
+    assert (first.speaker, first.speaker_entity) == ("Dan Wills of Betfast", "Dan Wills")
+    assert second.speaker_entity == "Ann Hale"
+
+
+def test_an_owner_is_not_the_subject_of_a_later_cue() -> None:
+    text = "Luna's lawyer, Jim Berry, spoke on Tuesday but added the teen was ‘reckless’ that night."
+    (quote,) = quotes_of(text, people=("Luna", "Jim Berry"))
+    assert quote.speaker_entity == "Jim Berry"
+
+
+def test_a_date_inside_a_description_names_nobody() -> None:
+    text = "Rafa Diaz said he was happy. ‘It was the first match of the week,’ added the 28-year-old."
+    mentions = [
+        EntityMention(start=0, end=9, text="Rafa Diaz", label="PERSON"),
+        EntityMention(start=text.index("28-year-old"), end=len(text) - 1, text="28-year-old", label="DATE"),
+    ]
+    entities = [
+        CanonicalEntity(name="Rafa Diaz", label="PERSON", count=1, mentions=[Span(start=0, end=9)]),
+        CanonicalEntity(
+            name="28-year-old",
+            label="DATE",
+            count=1,
+            mentions=[Span(start=mentions[1].start, end=mentions[1].end)],
+        ),
+    ]
+    (quote,) = extract_quotes(text, split_sentences_plain(text), mentions, entities)
+    assert (quote.speaker, quote.speaker_entity) == ("the 28-year-old", "Rafa Diaz")
