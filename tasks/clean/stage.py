@@ -22,6 +22,7 @@ from tasks.clean.boilerplate import has_page_furniture, is_boilerplate_line, str
 from tasks.clean.dateline import byline_names, is_byline, split_byline, split_dateline
 from tasks.clean.html_extract import extract_html, is_page_source
 from tasks.clean.language import declared_language, detect_language
+from tasks.clean.page_metadata import Wanted
 from tasks.clean.text_body import page_article_lines
 from tasks.clean.words import count_words
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
@@ -65,7 +66,8 @@ def clean_article(record: ArticleRecord, options: CleanOptions | None = None) ->
     if html is None and not record.body_only and is_page_source(raw):
         html = raw  # a page's HTML source handed over as text: cleaned as the page it is
     if html is not None:
-        extraction = extract_html(html, record.url)
+        wanted = Wanted(title=not record.title, author=not record.author, date=not record.published)
+        extraction = extract_html(html, record.url, wanted)
         paragraphs = split_paragraphs(repair_text(extraction.text))
         title = title or extraction.title
         author = author or extraction.author
