@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from tasks.clean.combine import choose_paragraphs
+from tasks.clean.combine import choose_paragraphs, needs_support
 from tasks.clean.page_metadata import EVERYTHING, Wanted, page_metadata, search_author
 from tasks.clean.readability_text import readability_paragraphs
 from tasks.clean.text_body import article_lines
@@ -161,15 +161,16 @@ def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING)
     if tree is None:
         return EMPTY
     metadata = page_metadata(tree, url, wanted)
-    document = trafilatura_document(tree, url or metadata.url, with_metadata=False)
-    author = metadata.author
-    if metadata.needs_author_search:
-        readable = readability_paragraphs(copy.deepcopy(tree))
-        author = search_author(tree)
+    # readability prunes the tree it gets; the pristine one is still needed by trafilatura (which
+    # copies it) and by the author search (which prunes it, last).
+    readable = readability_paragraphs(copy.deepcopy(tree))
+    if needs_support(readable):
+        document = trafilatura_document(tree, url or metadata.url, with_metadata=False)
+        extracted = _lines(document.text if document else "")
+        paragraphs = choose_paragraphs(readable, extracted, article_lines)
     else:
-        readable = readability_paragraphs(tree)
-    extracted = _lines(document.text if document else "")
-    paragraphs = choose_paragraphs(readable, extracted, article_lines)
+        paragraphs = list(readable)
+    author = search_author(tree) if metadata.needs_author_search else metadata.author
     return HtmlExtraction(
         text="\n".join(paragraphs),
         title=metadata.title,
