@@ -19,6 +19,7 @@ from html import unescape
 
 import lxml.html
 from htmldate import find_date
+from lxml.etree import XPath
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
@@ -32,9 +33,70 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import set_date_params
 from trafilatura.utils import line_processing
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 log = logging.getLogger(__name__)
+
+
+def _any(function: str, attribute: str, *needles: str) -> str:
+    return "(" + " or ".join(f"{function}({attribute}, '{needle}')" for needle in needles) + ")"
+
+
+# trafilatura's author XPaths (``trafilatura.xpaths.AUTHOR_XPATHS`` and ``AUTHOR_DISCARD_XPATHS``,
+# 2.3) with each EXSLT ``re:test`` written out as the ``contains``/``starts-with`` tests it stands
+# for: its patterns are alternations of plain words, and lxml answers ``re:test`` by calling back
+# into Python's ``re`` for every element of the page, which made the author search cost as much as
+# all the rest of the metadata. tests/unit/test_page_metadata.py checks trafilatura's own
+# expressions are still the ones written out here, and that both find the same elements.
+AUTHOR_XPATHS = [
+    XPath(
+        "//*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong]["
+        "@rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or "
+        "@data-testid='AuthorCard' or @data-testid='AuthorURL' or "
+        + _any("contains", "@class", "authorname", "author-name", "AuthorName", "authorName")
+        + "]|//author"
+    ),
+    XPath(
+        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
+        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
+        "contains(@itemprop, 'author') or "
+        + _any("contains", "@id", "author", "zuozhe", "bianji", "xiaobian")
+        + " or "
+        + _any(
+            "contains",
+            "@class",
+            *("author", "channel-name", "zuozhe", "bianji", "xiaobian"),
+            *("submitted-by", "posted-by", "journalist-name"),
+        )
+        + "]"
+    ),
+    XPath(
+        "//*[contains(@data-component, 'Byline') or contains(@itemprop, 'author') or "
+        + _any("contains", "@id", "Author", "author")
+        + " or "
+        + _any("contains", "@class", "Author", "author", "screenname", "writer", "Byline", "byline")
+        + "]"
+    ),
+]
+AUTHOR_DISCARD_XPATHS = [
+    XPath(
+        ".//*[self::a or self::div or self::section or self::span]["
+        "@id='comments' or @class='comments' or @class='title' or @class='date' or "
+        + _any("starts-with", "@id", "comments")
+        + " or "
+        + _any("contains", "@id", "commentlist", "comment-list", "ProductReviews")
+        + " or "
+        + _any("starts-with", "@class", "Comments", "comments")
+        + " or "
+        + _any(
+            "contains",
+            "@class",
+            *("commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram"),
+            *("article-share", "article-support", "print", "category", "meta-date", "meta-reviewer"),
+        )
+        + " or contains(@data-component, 'Figure')]"
+    ),
+    XPath("//time|//figure"),
+]
 
 # trafilatura's own limit on a metadata field (``Document.clean_and_trim``).
 _MAX_FIELD = 10_000

@@ -59,3 +59,71 @@ def test_page_metadata_leaves_the_tree_as_it_was() -> None:
 def test_page_metadata_skips_what_the_record_has() -> None:
     found = page_metadata(_tree(PAGES["markup"]), None, Wanted(title=False, author=False, date=False))
     assert (found.title, found.published, found.needs_author_search) == (None, None, False)
+
+
+# Attribute values around every word of the author XPaths: as they are, inside longer values, at
+# the start and elsewhere, in other cases, and near misses.
+_WORDS = [
+    *("author", "Author", "authorname", "author-name", "AuthorName", "authorName", "author_name"),
+    *("zuozhe", "bianji", "xiaobian", "channel-name", "submitted-by", "posted-by", "journalist-name"),
+    *("screenname", "writer", "Byline", "byline", "byl", "BBL", "username", "comments", "Comments"),
+    *("commentlist", "comment-list", "comments-list", "ProductReviews", "sidebar", "is-hidden", "quote"),
+    *("embedly-instagram", "article-share", "article-support", "article-other", "print", "category"),
+    *("meta-date", "meta-reviewer", "title", "date", "COMMENTS", "auth", "other"),
+]
+_VALUES = [value for word in _WORDS for value in (word, f"x-{word}", f"{word} y", f"x{word}y")]
+_TAGS = ("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section", "time", "figure")
+
+
+def _attribute_page() -> lxml.html.HtmlElement:
+    body = "".join(
+        f'<{tag} {attribute}="{value}">{tag} {attribute} {value}</{tag}>'
+        for tag in _TAGS
+        for attribute in ("class", "id")
+        for value in _VALUES
+    )
+    return _tree(f"<html><body>{body}<author>Someone</author></body></html>")
+
+
+def test_author_xpaths_find_what_trafilaturas_find() -> None:
+    from trafilatura import xpaths
+
+    from tasks.clean import page_metadata as ours
+
+    tree = _attribute_page()
+    pairs = [
+        *zip(xpaths.AUTHOR_XPATHS, ours.AUTHOR_XPATHS, strict=True),
+        *zip(xpaths.AUTHOR_DISCARD_XPATHS, ours.AUTHOR_DISCARD_XPATHS, strict=True),
+    ]
+    for theirs, mine in pairs:
+        found = theirs(tree)
+        assert found  # the page holds matches for every expression: the comparison is not of nothing
+        assert mine(tree) == found
+
+
+def test_author_xpaths_are_still_trafilaturas() -> None:
+    """Fails when trafilatura changes its author XPaths: ours must then be written out again."""
+    from trafilatura import xpaths
+
+    expected = [
+        "//*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong]["
+        "@rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or "
+        "@data-testid='AuthorCard' or @data-testid='AuthorURL' or "
+        "re:test(@class, 'author-?name|AuthorName|authorName')]|//author",
+        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
+        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
+        "contains(@itemprop, 'author') or re:test(@id, 'author|zuozhe|bianji|xiaobian') or "
+        "re:test(@class, 'author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|"
+        "journalist-name')]",
+        "//*[contains(@data-component, 'Byline') or contains(@itemprop, 'author') or "
+        "re:test(@id, '[Aa]uthor') or re:test(@class, '[Aa]uthor|screenname|writer|[Bb]yline')]",
+        ".//*[self::a or self::div or self::section or self::span]["
+        "@id='comments' or @class='comments' or @class='title' or @class='date' or "
+        "re:test(@id, '^comments|comment-?list|ProductReviews') or "
+        "re:test(@class, '^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+        "article-(?:share|support)|print|category|meta-date|meta-reviewer') or "
+        "contains(@data-component, 'Figure')]",
+        "//time|//figure",
+    ]
+    actual = [xpath.path for xpath in (*xpaths.AUTHOR_XPATHS, *xpaths.AUTHOR_DISCARD_XPATHS)]
+    assert ["".join(path.split()) for path in actual] == ["".join(path.split()) for path in expected]
