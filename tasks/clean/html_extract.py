@@ -23,7 +23,7 @@ import lxml.html
 import trafilatura
 
 from tasks.clean.combine import choose_paragraphs, needs_support
-from tasks.clean.page_metadata import EVERYTHING, Wanted, page_metadata, search_author
+from tasks.clean.page_metadata import EVERYTHING, PageMetadata, Wanted, page_metadata, search_author
 from tasks.clean.readability_text import readability_paragraphs
 from tasks.clean.text_body import article_lines
 from tasks.errors import UnsupportedContent
@@ -160,7 +160,7 @@ def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING)
     tree = parse_html(repair_markup(html))
     if tree is None:
         return EMPTY
-    metadata = page_metadata(tree, url, wanted)
+    metadata = _metadata(tree, url, wanted)
     # readability prunes the tree it gets; the pristine one is still needed by trafilatura (which
     # copies it) and by the author search (which prunes it, last).
     readable = readability_paragraphs(copy.deepcopy(tree))
@@ -170,7 +170,7 @@ def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING)
         paragraphs = choose_paragraphs(readable, extracted, article_lines)
     else:
         paragraphs = list(readable)
-    author = search_author(tree) if metadata.needs_author_search else metadata.author
+    author = _author(tree) if metadata.needs_author_search else metadata.author
     return HtmlExtraction(
         text="\n".join(paragraphs),
         title=metadata.title,
@@ -179,6 +179,29 @@ def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING)
         site_name=metadata.site_name,
         language=None,
     )
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str | None, wanted: Wanted) -> PageMetadata:
+    """The page's metadata; none when trafilatura's or htmldate's code fails on the page (the text
+    is still read: metadata is never a reason to lose an article)."""
+    try:
+        return page_metadata(tree, url, wanted)
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to read its metadata") from exc
+    except Exception as exc:
+        log.debug("metadata not read: %s", type(exc).__name__)
+        return PageMetadata()
+
+
+def _author(tree: lxml.html.HtmlElement) -> str | None:
+    """The author named in the page's bylines; None when the search fails on the page."""
+    try:
+        return search_author(tree)
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to read its author") from exc
+    except Exception as exc:
+        log.debug("author not read: %s", type(exc).__name__)
+        return None
 
 
 def _lines(text: str | None) -> list[str]:

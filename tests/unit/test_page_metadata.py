@@ -127,3 +127,20 @@ def test_author_xpaths_are_still_trafilaturas() -> None:
     ]
     actual = [xpath.path for xpath in (*xpaths.AUTHOR_XPATHS, *xpaths.AUTHOR_DISCARD_XPATHS)]
     assert ["".join(path.split()) for path in actual] == ["".join(path.split()) for path in expected]
+
+
+def test_extract_html_keeps_the_text_when_the_metadata_search_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tasks.clean import html_extract
+
+    def broken(*_args: object) -> None:
+        raise ValueError("htmldate choked")
+
+    monkeypatch.setattr(html_extract, "page_metadata", broken)
+    monkeypatch.setattr(html_extract, "search_author", broken)
+    page = PAGES["markup"].replace(
+        "<p>Rivers burst their banks overnight.</p>",
+        "<p>Rivers burst their banks overnight, flooding the low streets of the town and farms.</p>" * 4,
+    )
+    extraction = html_extract.extract_html(page, "https://example.org/news/story")
+    assert "Rivers burst their banks overnight" in extraction.text
+    assert (extraction.title, extraction.author, extraction.published) == (None, None, None)
