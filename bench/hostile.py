@@ -25,7 +25,7 @@ import time
 
 from bench import hostile_cli, hostile_feeds, hostile_fetch, hostile_records, hostile_slow
 from bench.hostile_lab import Lab, Outcome, Probe, ProbeTimeout
-from worker.cli.escaping import for_terminal
+from worker.escaping import for_terminal
 
 SHOWN_CHARS = 62
 

@@ -1,14 +1,14 @@
 """Summary quality: newsflow's summariser against Lead-k, sumy, a keyword scorer and published systems.
 
-    .venv/bin/python bench/summary_quality.py [DATA_DIR]      (default: ../shared/data)
+    python -m bench.summary_quality [DATA_DIR]      (default: ../shared/data)
 
 Reads ``news_summarization_frank/cnndm.jsonl`` and ``xsum.jsonl`` (never copied into the repo),
 runs our clean and extract stages in-process as ``newsflow process`` does (``worker.stages``),
 then scores, with the ``rouge-score`` package (F1, Porter stemming), in one run and on the same
 articles: our summariser; Lead-k on the raw article text and on our cleaned text (raw text split
 into sentences by the same spaCy model and sentence repair as the extract stage); sumy's TextRank
-and LexRank and a newspaper-style keyword/position scorer on our cleaned text's sentences; a
-learned sentence scorer, out of fold only (CNN/DailyMail); and the published systems in
+and LexRank and a newspaper-style keyword/position scorer on our cleaned text's sentences; and
+the published systems in
 ``peer_summaries``. Articles the clean stage dead-letters score 0 for every system that works on
 cleaned text. Prints markdown tables, the bootstrap 95% interval of ours - Lead-k, and the time
 of the summarise stage alone.
@@ -27,10 +27,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from learned_scorer import make_example, out_of_fold_summaries
-from rouge_stats import bootstrap_difference, rouge_f1, score_all
-from summary_baselines import SumyRanker, lead, newspaper_style
 
+from bench.rouge_stats import bootstrap_difference, rouge_f1, score_all
+from bench.summary_baselines import SumyRanker, lead, newspaper_style
 from tasks.errors import PermanentError
 from tasks.extract.stage import fix_sentences
 from tasks.models import ExtractedArticle, Span
@@ -54,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--resamples", type=int, default=10_000, help="bootstrap resamples")
-    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (learned scorer)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     folder = args.data.resolve() / "news_summarization_frank"
@@ -119,12 +117,6 @@ def report_dataset(
             _pick_all(newspaper_style, cleaned_sentences, budget),
         )
         if budget == 3 and label.startswith("CNN"):
-            examples = [
-                None if a is None else make_example(a, ref, budget)
-                for a, ref in zip(articles, references, strict=True)
-            ]
-            learned = out_of_fold_summaries(examples, budget, args.folds, args.seed)
-            _row(f"learned scorer, {args.folds}-fold out-of-fold", budget, references, learned)
             _row(
                 f"oracle: best {budget} of our first {ORACLE_POOL} worthy sentences, chosen by the "
                 "reference (a bound, not a system)",

@@ -1,6 +1,6 @@
 """Throughput against the model's limit: raw nlp.pipe, ``newsflow process``, and the distributed path.
 
-    python bench/throughput.py [DATA_DIR] [--articles 1000] [--html 300] [--long]
+    python -m bench.throughput [DATA_DIR] [--articles 1000] [--html 300] [--long]
 
 One run, one machine, the same cleaned texts for all three:
 
@@ -36,11 +36,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-
 import redis
 
-from bench.common import DEFAULT_DATA_DIR, REPO, Workers, cycled, html_pages, news_texts, worker_env
+from tests.harness import DEFAULT_DATA_DIR, REPO, Workers, cycled, html_pages, news_texts, worker_env
 from worker import stages
 from worker.app import create_app
 from worker.cli.local_redis import LocalRedis

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The system tools the tests need, installed from Debian's packages when missing (as root, with apt-get):
 #   redis-server (integration tests), prometheus + promtool (metrics proof, rule tests),
-#   docker-compose (compose file validation), openssl (TLS tests).
+#   docker-compose (compose file validation), openssl (TLS tests), chromium + chromium-driver
+#   (the results page's browser tests, through Selenium).
 # Elsewhere it only says what is missing; the tests that need a missing tool then fail and say so.
 set -euo pipefail
 
 declare -A package_of=([redis-server]=redis-server [promtool]=prometheus [prometheus]=prometheus
-                       [docker-compose]=docker-compose [openssl]=openssl)
+                       [docker-compose]=docker-compose [openssl]=openssl
+                       [chromium]=chromium [chromedriver]=chromium-driver)
 missing=()
-for tool in redis-server promtool prometheus docker-compose openssl; do
+for tool in redis-server promtool prometheus docker-compose openssl chromium chromedriver; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("${package_of[$tool]}")
 done
 # docker compose v2 can stand in for docker-compose v1.

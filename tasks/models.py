@@ -8,7 +8,7 @@ crosses the queue.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -111,6 +111,18 @@ class Keyphrase(BaseModel):
     score: float
 
 
+class Quote(Span):
+    """One quotation: the quoted words (``text[start:end]``, without the marks) and who said them."""
+
+    text: str
+    speaker: str | None = None  # as the article names them at the attribution ("she", "police")
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_entity: str | None = None  # the canonical entity's name, when the speaker is one
+    cue: str | None = None  # "said", "told", "according to", "added", "wrote" ...
+    kind: Literal["direct", "scare"] = "direct"  # scare: a short quoted term nobody is said to say
+
+
 class CleanedArticle(BaseModel):
     """The output of the clean stage: main text and metadata, no markup."""
 
@@ -139,6 +151,7 @@ class ExtractedArticle(CleanedArticle):
     sentences: list[Span] = Field(default_factory=list)
     dateline_place: str | None = None
     entities_skipped: str | None = None
+    quotes: list[Quote] = Field(default_factory=list)
 
 
 class SummarisedArticle(ExtractedArticle):

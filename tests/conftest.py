@@ -97,16 +97,106 @@ def require_data(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def seed_article() -> Path:
-    """The seed article's path: a real article with a scraped page's boilerplate at its end."""
-    return require_data(SEED_ARTICLE)
+@dataclass(frozen=True)
+class SeedCase:
+    """An article of the seed's shape (a headline, a dateline, quotes from an unnamed official, titles
+    with acronyms before names, page furniture at the end) and what the pipeline must make of it."""
+
+    name: str
+    path: Path
+    title: str
+    dateline: str
+    dateline_place: str
+    first_words: str
+    last_words: str
+    people_and_places: tuple[str, ...]
+    # Every form each of these entities takes in the article; all of them must land in one entity.
+    one_entity_each: dict[str, frozenset[str]]
+    # A person named twice (full name, then surname alone), and how often.
+    twice_named: tuple[str, int]
+    # Title phrases before a person's name that must not come out as entities.
+    titles: frozenset[str]
+    # Long forms whose bracketed acronym must join them.
+    acronyms: dict[str, str]
+    # The person quoted through "she" and the first words of what she said; the quoted term.
+    quoted: tuple[str, str] = ("", "")
+    scare_term: str = ""
+
+
+SEED_CASES = {
+    "written": SeedCase(
+        name="written",
+        path=REPO / "tests" / "fixtures" / "seed-shaped-article.txt",
+        title="Kenya joins regional pact against cross-border militias",
+        dateline="NAIROBI",
+        dateline_place="Nairobi",
+        first_words="Kenya has agreed to join a new regional security pact",
+        last_words="The militias have not attacked any town in recent months, the spokesman added.",
+        people_and_places=(
+            "Grace Mutua",
+            "Peter Kariuki",
+            "Thomas Whitfield",
+            "Daniel Omondi",
+            "Kenya",
+            "Uganda",
+            "Tanzania",
+            "Mombasa",
+            "Garissa",
+        ),
+        one_entity_each={
+            "Grace Mutua": frozenset({"Grace Mutua", "Mutua"}),
+            "African Union": frozenset({"African Union", "AU"}),
+            "East African Community": frozenset({"East African Community", "EAC"}),
+            "United States": frozenset({"United States", "US"}),
+            "Kenya": frozenset({"Kenya"}),
+        },
+        twice_named=("Grace Mutua", 2),
+        titles=frozenset({"Chief of Defence Forces", "Commissioner for Peace and Security"}),
+        acronyms={"United States Africa Command": "AFRICOM", "Defence Headquarters": "DHQ"},
+        quoted=("Grace Mutua", "welcomed the commitment"),
+        scare_term="serious challenge",
+    ),
+    "real": SeedCase(
+        name="real",
+        path=SEED_ARTICLE,
+        title="US takes Pakistan into confidence over anti-IS alliance",
+        dateline="ISLAMABAD",
+        dateline_place="Islamabad",
+        first_words="The United States has taken Pakistan into confidence",
+        last_words="urging people in the region to join the group.",
+        people_and_places=SEED_PEOPLE_AND_PLACES,
+        one_entity_each={
+            "Raheel Sharif": frozenset({"Raheel Sharif"}),
+            "Susan Rice": frozenset({"Susan Rice", "Rice"}),
+            "Lloyd Austin": frozenset({"Lloyd Austin", "Lloyd J Austin"}),
+            "Islamic State": frozenset({"Islamic State", "IS"}),
+            "Pakistan": frozenset({"Pakistan"}),
+            "United States": frozenset({"United States", "US"}),
+        },
+        twice_named=("Susan Rice", 2),
+        titles=frozenset(
+            {"US National Security Adviser", "Chief of Army Staff", "National Security Adviser"}
+        ),
+        acronyms={"US Central Command": "CENTCOM", "General Headquarters": "GHQ"},
+        quoted=("Susan Rice", "appreciated and acknowledged"),
+        scare_term="serious threat",
+    ),
+}
+
+
+@pytest.fixture(scope="session", params=sorted(SEED_CASES))
+def seed_case(request: pytest.FixtureRequest) -> SeedCase:
+    """Each seed-shaped article: the one written for the tests (always there) and the real seed
+    article (skipped, with the reason, on a fresh clone without the shared data)."""
+    case = SEED_CASES[request.param]
+    require_data(case.path)
+    return case
 
 
 @pytest.fixture(scope="session")
-def seed_text(seed_article: Path) -> str:
-    """The seed article's text."""
-    return seed_article.read_text(encoding="utf-8")
+def seed_text(seed_case: SeedCase) -> str:
+    """The seed-shaped article's text."""
+    return seed_case.path.read_text(encoding="utf-8")
 
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> None:
@@ -216,3 +306,49 @@ def dedicated_worker(
         yield worker
     finally:
         stop_worker(process)
+
+
+@dataclass
+class WebServer:
+    """A ``newsflow web`` subprocess and where it listens."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def log(self) -> str:
+        """What the server has logged so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def web_server(env: dict[str, str], log_dir: Path, **settings: str) -> Iterator[WebServer]:
+    """``newsflow web`` on a free loopback port with this environment (plus ``settings`` as
+    NEWSFLOW_* variables), once its /healthz answers 200."""
+    import httpx
+
+    from worker.cli.local_redis import free_port
+
+    port = free_port()
+    env = {**env, "NEWSFLOW_WEB_PORT": str(port), **{f"NEWSFLOW_{k.upper()}": v for k, v in settings.items()}}
+    log_path = log_dir / f"web-{port}.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "worker", "web", "--host", "127.0.0.1"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO,
+        )  # fmt: skip
+    server = WebServer(process, f"http://127.0.0.1:{port}", log_path)
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"newsflow web exited with {process.returncode}:\n{server.log()[-3000:]}")
+        try:
+            return httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(healthy, 30, "newsflow web's /healthz")
+        yield server
+    finally:
+        stop_worker(process, timeout=10)

@@ -1,5 +1,5 @@
 """``python -m worker`` runs the ``newsflow`` command."""
 
-from worker.cli.main import main
+from worker.cli.commands import main
 
 main()

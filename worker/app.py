@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import ssl
 from typing import Any
+from urllib.parse import urlsplit
 
 from celery import Celery
 
 from worker.settings import STAGES, Settings, get_settings
 
 
+def broker_url(settings: Settings) -> str:
+    """kombu's broker URL: the settings' Redis URL, or with Sentinels one ``sentinel://`` URL per
+    Sentinel joined by ``;`` (each carrying the primary's credentials and database, as kombu wants)."""
+    url = settings.redis_url.get_secret_value()
+    if not settings.redis_sentinels:
+        return url
+    parts = urlsplit(url)
+    userinfo = parts.netloc.rpartition("@")[0]
+    userinfo = f"{userinfo}@" if userinfo else ""
+    database = parts.path.strip("/") or "0"
+    hosts = [f"[{h}]:{p}" if ":" in h else f"{h}:{p}" for h, p in settings.sentinel_addresses()]
+    return ";".join(f"sentinel://{userinfo}{host}/{database}" for host in hosts)
+
+
+def sentinel_transport_options(settings: Settings) -> dict[str, Any]:
+    """kombu's transport options that point it at the Sentinels' primary (empty without Sentinels)."""
+    if not settings.redis_sentinels:
+        return {}
+    from worker.stores.redis_client import sentinel_options
+
+    return {"master_name": settings.redis_sentinel_master, "sentinel_kwargs": sentinel_options(settings)}
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     """Celery's configuration for these settings."""
-    url = settings.redis_url.get_secret_value()
     config: dict[str, Any] = {
-        "broker_url": url,
+        "broker_url": broker_url(settings),
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,
         "broker_transport_options": {
@@ -29,6 +52,16 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "socket_connect_timeout": 10,
             "health_check_interval": 25,
             "retry_on_timeout": True,
+            **sentinel_transport_options(settings),
+        },
+        # A message sent while Redis is away (a failover, a restart) is retried for about half a
+        # minute before the send fails: a failed send of a chain's next step or of a retry would
+        # otherwise fail the task, whose message is then acknowledged.
+        "task_publish_retry_policy": {
+            "max_retries": 40,
+            "interval_start": 0,
+            "interval_step": 0.25,
+            "interval_max": 1.0,
         },
         "broker_pool_limit": 10,
         # JSON only, both ways: a pickled message is refused, never deserialised.

@@ -33,6 +33,28 @@ class Settings(BaseSettings):
     redis_tls_verify: bool = Field(
         True, description="Verify the Redis server's certificate (rediss:// only)."
     )
+    redis_sentinels: str = Field(
+        "",
+        description="Comma-separated Sentinels (host:port,host:port): find the Redis primary through them, "
+        "and find the new one after a failover. Empty: use the URL's host. The URL still gives the "
+        "password, database and TLS (rediss://).",
+    )
+    redis_sentinel_master: str = Field(
+        "mymaster", min_length=1, description="The Sentinels' name of the primary."
+    )
+    redis_sentinel_password: SecretStr | None = Field(
+        None, description="Password of the Sentinels themselves, when they ask for one."
+    )
+    redis_wait_replicas: int = Field(
+        0,
+        ge=0,
+        le=16,
+        description="Replicas that must hold a batch's queue messages and published markers before they "
+        "count as done (Redis WAIT); 0: do not wait (a single Redis).",
+    )
+    redis_wait_timeout_ms: int = Field(
+        2000, ge=1, description="How long one WAIT may take; fewer replicas by then: done again."
+    )
     key_prefix: str = Field("newsflow", description="Prefix of every Redis key and queue newsflow uses.")
     results_stream_name: str | None = Field(None, description="Results stream; default <prefix>:results.")
     results_max_length: int = Field(1_000_000, description="Approximate cap on the results stream length.")
@@ -147,10 +169,35 @@ class Settings(BaseSettings):
     task_events: bool = Field(False, description="Send Celery task events (for Flower).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # The results page (``newsflow web``, docs/web.md).
+    web_host: str = Field("127.0.0.1", description="Address `newsflow web` binds to.")
+    web_port: int = Field(8088, ge=1, le=65535, description="Port of `newsflow web`.")
+    web_recent_articles: int = Field(
+        500, ge=1, le=100_000, description="Recent articles `newsflow web` holds in memory and shows."
+    )
+    web_token: SecretStr | None = Field(
+        None,
+        description="Token a replay request from `newsflow web` must carry; unset: the page is read-only.",
+    )
+
+    @field_validator("web_token")
+    @classmethod
+    def _empty_token_is_no_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # NEWSFLOW_WEB_TOKEN= (set but empty, as compose passes an unset variable) means read-only.
+        return value if value is not None and value.get_secret_value().strip() else None
+
     @field_validator("fetch_allow_private")
     @classmethod
     def _allow_list_parses(cls, value: str) -> str:
         parse_allow_list(value)  # a malformed entry is a ValueError naming it, at start-up
+        return value
+
+    @field_validator("redis_sentinels")
+    @classmethod
+    def _sentinels_parse(cls, value: str) -> str:
+        for entry in value.split(","):
+            if entry.strip():
+                parse_host_port(entry)  # a malformed entry is a ValueError naming it, at start-up
         return value
 
     @property
@@ -182,6 +229,17 @@ class Settings(BaseSettings):
                 options[option] = value
         return options
 
+    def sentinel_addresses(self) -> list[tuple[str, int]]:
+        """The Sentinels as (host, port) pairs; empty when Redis is used at the URL's address."""
+        return [parse_host_port(entry) for entry in self.redis_sentinels.split(",") if entry.strip()]
+
+    def redis_location(self) -> str:
+        """Where Redis is, safe to log and print: the redacted URL, or the Sentinels and master name."""
+        url = redact_url(self.redis_url.get_secret_value())
+        if not self.redis_sentinels:
+            return url
+        return f"{url} (primary {self.redis_sentinel_master!r} via Sentinels {self.redis_sentinels})"
+
     def key(self, *parts: str) -> str:
         """A Redis key under this deployment's prefix."""
         return ":".join((self.key_prefix, *parts))
@@ -193,6 +251,15 @@ class Settings(BaseSettings):
     def language_models(self) -> dict[str, str]:
         """Which spaCy model serves which language."""
         return {"en": self.spacy_model, **self.spacy_models}
+
+
+def parse_host_port(entry: str) -> tuple[str, int]:
+    """``host:port`` (or ``[IPv6]:port``) as a pair; a ValueError names a malformed entry."""
+    host, sep, port = entry.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"not host:port: {entry.strip()!r}")
+    return host, int(port)
 
 
 def redact_url(url: str) -> str:

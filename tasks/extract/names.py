@@ -28,6 +28,11 @@ ROLE_MODIFIERS = frozenset(
 )
 ROLE_WORDS = TITLE_WORDS - ROLE_MODIFIERS
 
+# Words that name a service inside a title ("Chief of Defence Forces", "Chief of Naval Staff",
+# "Inspector General of Police") but are ordinary words anywhere else: titles only, never trimmed
+# off a name or kept out of keyphrases.
+SERVICE_WORDS = frozenset({"forces", "force", "naval", "navy", "air", "police", "military"})
+
 # Words after a person's name that are not part of who they are ("Martin Luther King Jr").
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 

@@ -1,4 +1,4 @@
-"""The extract stage: named entities, canonical entities, keyphrases and sentences.
+"""The extract stage: named entities, canonical entities, keyphrases, sentences and quotations.
 
 Takes a spaCy pipeline as an argument (loaded once per process by ``worker.nlp``) and turns
 every ``Doc`` into plain data before returning, inside ``nlp.memory_zone()`` so a long-running
@@ -24,6 +24,7 @@ from tasks.extract.canonical import canonicalise
 from tasks.extract.dateline_place import resolve_dateline_place
 from tasks.extract.keyphrases import NameSpan, rank_keyphrases
 from tasks.extract.mentions import PLACE_LABELS, add_acronym_mentions, build_mentions, clean_mentions
+from tasks.extract.quotes import extract_quotes
 from tasks.extract.sentences import fix_sentences, split_sentences_plain
 from tasks.models import CanonicalEntity, CleanedArticle, EntityMention, ExtractedArticle, grow
 
@@ -73,6 +74,8 @@ class ExtractOptions:
     max_piece_chars: int = 20_000
     # At most this many characters go into one nlp.pipe batch (64 news articles are about 200,000).
     max_batch_chars: int = 300_000
+    # Quotations and their speakers (English cue words: other languages get none).
+    quotes: bool = True
 
 
 def extract_articles(
@@ -166,6 +169,8 @@ def _from_pieces(
     place = resolve_dateline_place(article.dateline)
     entities = canonicalise(mentions, acronyms, dateline_place=place)
     sentences = fix_sentences(text, _sentence_bounds(text, tokens))
+    english = (article.language or "en").lower().startswith("en")
+    quotes = extract_quotes(text, sentences, mentions, entities) if options.quotes and english else []
     return grow(
         ExtractedArticle,
         article,
@@ -174,6 +179,7 @@ def _from_pieces(
         keyphrases=rank_keyphrases(text, tokens, _names(mentions, entities), options.max_keyphrases),
         sentences=sentences,
         dateline_place=place,
+        quotes=quotes,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tasks.extract.names import ROLE_WORDS, TITLE_JOINERS, TITLE_WORDS
+from tasks.extract.names import ROLE_WORDS, SERVICE_WORDS, TITLE_JOINERS, TITLE_WORDS
 from tasks.models import EntityMention
 
 PERSON = "PERSON"
@@ -29,7 +29,12 @@ def title_spans(text: str, mentions: list[EntityMention]) -> list[tuple[int, int
             if text[token.end() : (found[-1][0] if found else mention.start)].strip(" ,"):
                 break
             word = token.group().casefold().rstrip(".")
-            if word in TITLE_WORDS or token.group().startswith("(") or (word in TITLE_JOINERS and found):
+            if (
+                word in TITLE_WORDS
+                or (word in SERVICE_WORDS and found)
+                or token.group().startswith("(")
+                or (word in TITLE_JOINERS and found)
+            ):
                 found.append((token.start(), token.end()))
             else:
                 break

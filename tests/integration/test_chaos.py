@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.chaos import run_chaos
+from tests.chaos_runner import run_chaos
 from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.integration

@@ -76,10 +76,12 @@ def test_the_compose_file_validates() -> None:
     assert run.returncode == 0, run.stderr
     config = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = config["services"]
-    assert {"redis", "worker", "prometheus", "grafana", "flower", "producer"} <= set(services)
+    assert {"redis", "worker", "web", "prometheus", "grafana", "flower", "producer"} <= set(services)
     assert "--appendonly yes" in " ".join(services["redis"]["command"])
     assert "container_name" not in services["worker"] and "ports" not in services["worker"]  # scalable
     assert services["flower"]["profiles"] == ["flower"] and services["producer"]["profiles"] == ["producer"]
+    # The results page is published on the host's loopback only.
+    assert services["web"]["ports"] == ["127.0.0.1:8088:8088"] and services["web"]["command"][0] == "web"
 
 
 def test_the_kubernetes_manifests_validate() -> None:
@@ -96,7 +98,8 @@ def test_the_kubernetes_manifests_validate() -> None:
         if doc["kind"] not in custom:
             kubernetes_validate.validate(doc, "1.30.0", strict=True)
     by_kind = {doc["kind"]: doc for _, doc in documents}
-    worker = next(d for _, d in documents if d["kind"] == "Deployment")
+    deployments = {d["metadata"]["name"]: d for _, d in documents if d["kind"] == "Deployment"}
+    worker = deployments["newsflow-worker"]
     container = worker["spec"]["template"]["spec"]["containers"][0]
     assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
@@ -105,6 +108,12 @@ def test_the_kubernetes_manifests_validate() -> None:
     assert scaled["spec"]["scaleTargetRef"]["name"] == worker["metadata"]["name"]
     trigger = scaled["spec"]["triggers"][0]
     assert trigger["type"] == "redis" and trigger["metadata"]["listName"] == Settings().queue("clean")
+    web = deployments["newsflow-web"]["spec"]["template"]["spec"]["containers"][0]
+    assert web["args"][0] == "web" and web["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    services = {d["metadata"]["name"]: d for _, d in documents if d["kind"] == "Service"}
+    assert services["newsflow-web"]["spec"]["type"] == "ClusterIP"
+    kustomized = yaml.safe_load((DEPLOY / "kubernetes" / "kustomization.yaml").read_text())["resources"]
+    assert {path.name for path, _ in documents} - {"secret.example.yaml"} <= set(kustomized)
     monitor = by_kind["ServiceMonitor"]
     assert monitor["spec"]["endpoints"][0]["port"] == "metrics"
 

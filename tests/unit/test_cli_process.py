@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SAMPLES, SHARE_BAR
-from worker.cli.main import main
+from worker.cli.commands import main
 
 
 def test_process_writes_one_output_record_per_input_line(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import pytest
 from rich.console import Console
 
 from tasks.ids import derive_article_id
-from worker.cli.progress import progress_bar
 from worker.producers.enqueue import parse_duration
 from worker.producers.feed_poll import PollReport
 from worker.producers.producer import EnqueueReport
+from worker.producers.progress import progress_bar
 from worker.sources.files import SourceError
 from worker.sources.urls import read_url_list
 from worker.stores.claims import Claim

@@ -1,4 +1,4 @@
-"""Untrusted text made safe for terminals, JSON and Redis (``worker.cli.escaping``)."""
+"""Untrusted text made safe for terminals, JSON and Redis (``worker.escaping``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from worker.cli.escaping import escape_json, for_terminal, json_text, storable
+from worker.escaping import escape_json, for_terminal, json_text, storable
 
 HOSTILE = [
     "\x1b]0;PWNED\x07",  # OSC: retitles the terminal

@@ -1,4 +1,4 @@
-"""The extract stage with the real English model on the seed article (no services needed)."""
+"""The extract stage with the real English model on seed-shaped articles (no services needed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from tasks.clean.stage import clean_article
 from tasks.extract.stage import ExtractOptions, extract_articles, split_pieces
 from tasks.models import ExtractedArticle, parse_record
-from tests.conftest import SAMPLES, SEED_PEOPLE_AND_PLACES
+from tests.conftest import SAMPLES, SeedCase
 from worker.nlp import load_pipeline
 from worker.settings import Settings
 
@@ -24,9 +24,9 @@ def test_the_model_runs_only_ner_and_sentence_boundaries() -> None:
     assert load_pipeline(Settings().spacy_model).pipe_names == ["senter", "ner"]
 
 
-def test_seed_people_and_places_are_found(seed_extracted: ExtractedArticle) -> None:
+def test_seed_people_and_places_are_found(seed_case: SeedCase, seed_extracted: ExtractedArticle) -> None:
     names = {entity.name for entity in seed_extracted.canonical_entities}
-    for expected in SEED_PEOPLE_AND_PLACES:
+    for expected in seed_case.people_and_places:
         assert expected in names
 
 
@@ -35,28 +35,28 @@ def test_seed_mentions_point_into_the_cleaned_text(seed_extracted: ExtractedArti
         assert seed_extracted.text[mention.start : mention.end] == mention.text
 
 
-def test_seed_canonical_entities_merge_names_once(seed_extracted: ExtractedArticle) -> None:
-    people = [e for e in seed_extracted.canonical_entities if e.label == "PERSON"]
-    assert sum(1 for e in people if "Rice" in e.name) == 1
-    assert sum(1 for e in people if "Austin" in e.name) == 1
-    assert next(e for e in people if e.name == "Susan Rice").count == 2
-    assert sum(1 for e in seed_extracted.canonical_entities if e.name == "United States") == 1
-    assert seed_extracted.dateline_place == "Islamabad"
+def test_seed_canonical_entities_merge_names_once(
+    seed_case: SeedCase, seed_extracted: ExtractedArticle
+) -> None:
+    canonical = seed_extracted.canonical_entities
+    for target, forms in seed_case.one_entity_each.items():
+        holders = [e.name for e in canonical if set(e.aliases) & forms]
+        assert holders == [target], f"{target}: {holders}"
+    person, count = seed_case.twice_named
+    assert next(e for e in canonical if e.name == person and e.label == "PERSON").count == count
+    assert seed_extracted.dateline_place == seed_case.dateline_place
 
 
 def test_seed_titles_are_not_organisations_and_acronyms_join_their_long_forms(
-    seed_extracted: ExtractedArticle,
+    seed_case: SeedCase, seed_extracted: ExtractedArticle
 ) -> None:
     by_name = {e.name: e for e in seed_extracted.canonical_entities}
-    assert not {"US National Security Adviser", "Chief of Army Staff", "National Security Adviser"} & set(
-        by_name
-    )
-    assert not any(
-        e.label == "PERSON" and e.name == "Headquarters" for e in seed_extracted.canonical_entities
-    )
-    assert {"US Central Command", "CENTCOM"} <= set(by_name["US Central Command"].aliases)
-    assert {"General Headquarters", "GHQ"} <= set(by_name["General Headquarters"].aliases)
-    assert by_name["Islamabad"].in_dateline and by_name["Islamabad"].label == "GPE"
+    assert not seed_case.titles & set(by_name)
+    assert not any(e.label == "PERSON" and e.name == "Headquarters" for e in by_name.values())
+    for long_form, acronym in seed_case.acronyms.items():
+        assert {long_form, acronym} <= set(by_name[long_form].aliases)
+    place = by_name[seed_case.dateline_place]
+    assert place.in_dateline and place.label == "GPE"
     assert not any("said" in k.text.split() for k in seed_extracted.keyphrases)
     assert 5 <= len(seed_extracted.keyphrases) <= 10
 
@@ -119,3 +119,15 @@ def test_an_article_in_pieces_gets_what_it_gets_whole_with_offsets_into_the_whol
     assert pieces.keyphrases == seed_extracted.keyphrases
     assert pieces.canonical_entities == seed_extracted.canonical_entities
     assert all(article.text[m.start : m.end] == m.text for m in pieces.entities)
+
+
+def test_seed_quotes_have_their_speakers(seed_case: SeedCase, seed_extracted: ExtractedArticle) -> None:
+    quotes = seed_extracted.quotes
+    official = [q for q in quotes if q.speaker and "government official" in q.speaker]
+    assert len(official) == 2
+    assert all(q.speaker_entity is None and q.kind == "direct" for q in official)
+    person, first_words = seed_case.quoted
+    assert next(q for q in quotes if q.text.startswith(first_words)).speaker_entity == person
+    assert next(q for q in quotes if q.text == seed_case.scare_term).kind == "scare"
+    for quote in quotes:
+        assert seed_extracted.text[quote.start : quote.end] == quote.text

@@ -44,6 +44,24 @@ def test_a_rank_and_its_acronym_before_a_person_are_dropped() -> None:
     assert definitions == {}
 
 
+def test_a_title_naming_a_service_before_a_person_is_dropped_but_the_service_alone_stays() -> None:
+    text = (
+        "Chief of Defence Forces (CDF) General Ann Mwangi met Inspector General of Police Tom Kilonzo "
+        "and the Air Force band played."
+    )
+    raw = mentions(
+        text,
+        ("Chief of Defence Forces", "ORG"),
+        ("CDF", "ORG"),
+        ("Ann Mwangi", "PERSON"),
+        ("Tom Kilonzo", "PERSON"),
+        ("Air Force", "ORG"),
+    )
+    kept, definitions = drop_titles(text, raw, find_acronym_definitions(text))
+    assert found(kept) == [("Ann Mwangi", "PERSON"), ("Tom Kilonzo", "PERSON"), ("Air Force", "ORG")]
+    assert "CDF" not in definitions
+
+
 def test_an_organisation_before_a_role_word_keeps_its_name() -> None:
     text = "Islamic State leader Abu Bakr spoke, and Pakistan Army chief General Asim Munir listened."
     raw = mentions(

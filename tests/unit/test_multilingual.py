@@ -14,7 +14,7 @@ from tasks.clean.readability_text import readability_paragraphs
 from tasks.clean.stage import clean_article
 from tasks.models import ArticleRecord
 from tests.multilingual import SAMPLES, Sample, all_variants, expected_text, page, write_files
-from worker.cli.main import main
+from worker.cli.commands import main
 
 MIXED = (
     "Городские власти объявили о строительстве новых станций метро.",

@@ -1,5 +1,5 @@
 """What every ``newsflow`` subcommand shares: settings, Redis, one-line errors instead of tracebacks,
-and ``say``: every line printed with its control characters escaped (``worker.cli.escaping``)."""
+and ``say``: every line printed with its control characters escaped (``worker.escaping``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import redis
 from pydantic import ValidationError
 
 from tasks.errors import NewsflowError
-from worker.cli.escaping import for_terminal
-from worker.settings import Settings, get_settings, redact_url
+from worker.escaping import for_terminal
+from worker.settings import Settings, get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,7 @@ def one_line_errors(command: F) -> F:
                 raise
             raise click.ClickException(escaped) from exc
         except redis.RedisError as exc:
-            url = redact_url(cli_settings().redis_url.get_secret_value())
+            url = cli_settings().redis_location()
             raise click.ClickException(for_terminal(f"cannot use Redis at {url}: {exc}")) from exc
         except (NewsflowError, OSError) as exc:
             raise click.ClickException(for_terminal(str(exc))) from exc

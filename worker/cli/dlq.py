@@ -7,7 +7,7 @@ import re
 import click
 
 from worker.cli.common import cli_client, cli_settings, one_line_errors, say
-from worker.cli.escaping import json_text
+from worker.escaping import json_text
 
 _ENTRY_ID = re.compile(r"\d+-\d+")
 

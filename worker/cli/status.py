@@ -7,7 +7,7 @@ from typing import Any
 import redis
 
 from worker.runtime.heartbeat import alive_workers
-from worker.settings import STAGES, Settings, redact_url
+from worker.settings import STAGES, Settings
 
 
 def read_status(settings: Settings, client: redis.Redis) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def read_status(settings: Settings, client: redis.Redis) -> dict[str, Any]:
     values = pipe.execute()
     workers = alive_workers(client, settings)
     return {
-        "redis": redact_url(settings.redis_url.get_secret_value()),
+        "redis": settings.redis_location(),
         "queues": {stage: int(values[i]) for i, stage in enumerate(STAGES)},
         "published": int(values[len(STAGES)] or 0),
         "dead_letters": int(values[len(STAGES) + 1]),

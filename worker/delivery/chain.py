@@ -37,8 +37,8 @@ def pipeline_chain(
 
         celery_app = app
     conf = celery_app.conf
-    # The options a task's own class would add: a sender that has not loaded the task code (a
-    # producer, a replay) sends the same message as the workers do.
+    # The options the first task's own class would add to its message: a sender that has not
+    # loaded the task code (a producer, a replay) sends the same message as the workers do.
     options = {
         "time_limit": conf.task_time_limit,
         "soft_time_limit": conf.task_soft_time_limit,
@@ -47,5 +47,5 @@ def pipeline_chain(
     first, *rest = STAGE_TASKS[STAGES.index(from_stage) :]
     return chain(
         celery_app.signature(first, args=(payload,), options=options),
-        *(celery_app.signature(name, options=options) for name in rest),
+        *(celery_app.signature(name) for name in rest),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import redis
 
-from worker.cli.escaping import storable
+from worker.escaping import storable
 from worker.settings import Settings
 
 # A record outlives the longest redelivery cycle, then goes away by itself.

@@ -20,12 +20,12 @@ from types import FrameType
 import redis
 from rich.console import Console
 
-from worker.cli.escaping import for_terminal
-from worker.cli.progress import progress_bar
+from worker.escaping import for_terminal
 from worker.producers.crawl import PageJob, enqueue_pages
 from worker.producers.feed_poll import FeedPoller
 from worker.producers.feed_state import RedisRobotsStore
 from worker.producers.producer import Producer, enqueue_items
+from worker.producers.progress import progress_bar
 from worker.producers.sender import producer_app
 from worker.settings import Settings
 from worker.sources.fetch import Fetcher

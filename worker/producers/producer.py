@@ -28,6 +28,7 @@ from worker.sources.files import SourceItem
 from worker.stores import stream
 from worker.stores.claims import ArticleClaims, Claim
 from worker.stores.reconnect import Reconnecting
+from worker.stores.redis_client import wait_for_replicas
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +179,19 @@ class Producer:
         if fresh:
             self.gate.admit(self.sender.messages_for(len(fresh)))
             payloads = [p.record.model_dump(mode="json", exclude_none=True) for p, _ in fresh]
-            self.redis.call(lambda: self.sender.send(payloads), "sending to the queue")
+            self.redis.call(lambda: self._send(payloads), "sending to the queue")
             for pending, claim in fresh:
                 self._outstanding.discard(claim)
                 self._to_confirm.append(claim)
                 self.report.queued_ids.append(pending.record.id)
             self.report.queued += len(fresh)
         self._report_progress()
+
+    def _send(self, payloads: list[dict[str, Any]]) -> None:
+        # A batch counts as sent once the replicas asked for hold it (none by default): sent again
+        # otherwise, as after any failed send (the publish stage's marker absorbs a second copy).
+        self.sender.send(payloads)
+        wait_for_replicas(self.client, self.settings)
 
     def claim(self, claims: list[Claim]) -> list[bool]:
         """Claim articles known by URL before fetching them; a lost claim counts as a duplicate."""

@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from worker.cli.escaping import json_text
+from worker.escaping import json_text
 
 # Celery attaches a task's args and return value as `data`: they hold article text, never logged.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 import redis
 from redis.exceptions import LockError, LockNotOwnedError
 
-from tasks.duplicates import BANDS, Duplicate, Fingerprint, decode_signature, fingerprint, most_similar
+from tasks.duplicates import Duplicate, Fingerprint, decode_signature, fingerprint, most_similar
 from tasks.errors import TransientError
 from tasks.models import PublishedArticle
 from worker.settings import Settings
@@ -84,6 +84,18 @@ def publishing_lock(client: redis.Redis, settings: Settings) -> Iterator[None]:
             log.warning("publishing lock expired before it was released")
 
 
+# The article's id into each of its band sets, each set kept for the window from now: what a SADD
+# and an EXPIRE per band did, in one command from the client (Redis' CPU per article about halves).
+# KEYS: the band sets; ARGV[1]: the article id, ARGV[2]: the window in seconds.
+_REMEMBER = """
+for i = 1, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  redis.call('EXPIRE', KEYS[i], ARGV[2])
+end
+return #KEYS
+"""
+
+
 def _exact_key(settings: Settings, fingerprint: Fingerprint) -> str:
     return settings.key("dup", "exact", fingerprint.exact)
 
@@ -111,14 +123,13 @@ def find_duplicates(
     pipe = client.pipeline(transaction=False)
     for _, article_print in prints:
         pipe.get(_exact_key(settings, article_print))
-        for key in _band_keys(settings, article_print):
-            pipe.smembers(key)
+        # One SUNION of the article's band sets: the same ids as a SMEMBERS per band, in one command.
+        pipe.sunion(_band_keys(settings, article_print))
     replies = pipe.execute()
-    per_article = BANDS + 1
     found: list[tuple[str | None, list[str]]] = []
     for index, (article_id, _) in enumerate(prints):
-        exact, *bands = replies[index * per_article : (index + 1) * per_article]
-        members = {str(member) for band in bands for member in band} - {article_id}
+        exact, union = replies[2 * index], replies[2 * index + 1]
+        members = {str(member) for member in union} - {article_id}
         found.append((str(exact) if exact else None, sorted(members)[:MAX_CANDIDATES]))
     wanted = sorted({candidate for _, candidates in found for candidate in candidates})
     stored = (
@@ -153,16 +164,15 @@ def remember(client: redis.Redis, settings: Settings, article_id: str, fingerpri
 
 
 def remember_many(client: redis.Redis, settings: Settings, prints: list[tuple[str, Fingerprint]]) -> None:
-    """``remember`` for a batch, in one round trip."""
+    """``remember`` for a batch, in one round trip (three commands per article)."""
     if not prints:
         return
     window = settings.duplicate_window_seconds
+    remember_script = client.register_script(_REMEMBER)
     pipe = client.pipeline(transaction=False)
     for article_id, article_print in prints:
         pipe.set(_exact_key(settings, article_print), article_id, nx=True, ex=window)
-        for key in _band_keys(settings, article_print):
-            pipe.sadd(key, article_id)
-            pipe.expire(key, window)
+        remember_script(keys=_band_keys(settings, article_print), args=[article_id, window], client=pipe)
         pipe.set(_signature_key(settings, article_id), article_print.encode_signature(), ex=window)
     pipe.execute()
 

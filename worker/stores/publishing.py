@@ -4,7 +4,8 @@ and the originals' fingerprints remembered, all under the publishing lock.
 The batch costs three round trips: duplicate lookups, the publishing scripts (each article
 atomically appended and marked), and remembering the fingerprints of what was published; all
 three under the publishing lock (two more round trips), so two copies of a story published at
-the same moment by two workers cannot both pass as originals.
+the same moment by two workers cannot both pass as originals. With
+``NEWSFLOW_REDIS_WAIT_REPLICAS`` set, one more round trip waits for replicas to hold all of it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import redis
 from tasks.models import PublishedArticle
 from worker.settings import Settings
 from worker.stores import duplicates, stream
+from worker.stores.redis_client import wait_for_replicas
 
 
 def publish_articles(
@@ -32,6 +34,9 @@ def publish_articles(
         # Only originals are remembered, so that every later copy points at the first one published.
         originals = [(a.id, p) for a, p in marked if p is not None and a.duplicate_of is None]
         duplicates.remember_many(client, settings, originals)
+    # The task is acknowledged after this: its published markers must outlive a failover first (a
+    # lag raises ReplicationLag, a transient error, and the retry finds the markers already set).
+    wait_for_replicas(client, settings)
     return [
         {
             "id": article.id,

@@ -12,7 +12,7 @@ import redis
 from pydantic import BaseModel
 
 from tasks.errors import NewsflowError
-from worker.cli.escaping import json_text, storable
+from worker.escaping import json_text, storable
 from worker.settings import Settings
 
 # A dead letter keeps its payload whole up to this many characters, or this many times the input

@@ -1,4 +1,5 @@
-"""The ``newsflow`` command: worker, enqueue, process, results, status, demo (and ``dlq``, in cli_dlq)."""
+"""The ``newsflow`` command: worker, enqueue, process, results, status, demo (and ``dlq`` and ``web``,
+in their own modules)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import click
 
 from worker.cli.common import cli_client, cli_settings, one_line_errors, say
 from worker.cli.dlq import dlq
-from worker.cli.escaping import escape_json, json_text
+from worker.cli.web import web
+from worker.escaping import escape_json, json_text
 from worker.settings import STAGES, Settings
 
 BODY_ONLY_HELP = (
@@ -220,9 +222,19 @@ def process(sources: tuple[str, ...], output: str | None, jobs: int, body_only: 
     help="Read as this consumer group (each result once per group), acking what is printed.",
 )
 @click.option("--consumer", default="cli", show_default=True, help="Consumer name within --group.")
+@click.option(
+    "--speaker",
+    metavar="NAME",
+    help="Only articles quoting this speaker (entity or mention, any case, whole words).",
+)
 @one_line_errors
-def results(follow: bool, count: int | None, start: str, group: str | None, consumer: str) -> None:
+def results(
+    *, follow: bool, count: int | None, start: str, group: str | None, consumer: str, speaker: str | None
+) -> None:
     """Print published results from the results stream as JSON lines."""
+    import json
+
+    from tasks.extract.quotes import quoted_speaker
     from worker.stores import stream
 
     settings = cli_settings()
@@ -232,7 +244,12 @@ def results(follow: bool, count: int | None, start: str, group: str | None, cons
 
     def emit(entry: stream.StreamEntry) -> bool:
         nonlocal printed
-        click.echo(escape_json(entry.fields.get("data", "{}")))
+        data = entry.fields.get("data", "{}")
+        if speaker is not None:
+            quotes = json.loads(data).get("quotes") or []
+            if not quoted_speaker(quotes, speaker):
+                return False  # with --group it is acknowledged all the same: read, not wanted
+        click.echo(escape_json(data))
         printed += 1
         return count is not None and printed >= count
 
@@ -254,7 +271,8 @@ def results(follow: bool, count: int | None, start: str, group: str | None, cons
             if not batch and not follow:
                 return
     last = start
-    for entry in stream.read_range(client, name, start=start, count=count):
+    # With --speaker, --count counts what is printed: read on past the articles it skips.
+    for entry in stream.read_range(client, name, start=start, count=None if speaker else count):
         last = entry.entry_id
         if emit(entry):
             return
@@ -308,3 +326,4 @@ def demo(samples: str | None, timeout: int) -> None:
 
 
 main.add_command(dlq)
+main.add_command(web)

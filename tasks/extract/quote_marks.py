@@ -1,0 +1,152 @@
+"""Quotation spans from quote marks alone: which marks open, which close, which are apostrophes.
+
+News text mixes straight and curly marks, double and single ones (British papers quote speech in
+single marks, so ``’`` is as often an apostrophe as a closing mark), and a quotation that runs
+over several paragraphs opens each paragraph again and closes only the last. A mark's role is
+read from the characters either side of it (its curl only breaks ties), then a small stack pairs
+openers with closers: a second opener of the family already open continues the quotation (the
+paragraph rule), an opener of the other family nests, and only outermost quotations are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+DOUBLE = frozenset('"“”„«»')
+SINGLE = frozenset("'‘’‚")
+MARKS = DOUBLE | SINGLE
+_OPEN_CURLS = frozenset("“„«‘‚")
+_CLOSE_CURLS = frozenset("”»’")
+# What may stand right before an opening mark besides white space.
+_BEFORE_OPENER = frozenset("([{—–-/:;")
+# What may stand right after a closing mark besides white space.
+_AFTER_CLOSER = frozenset(".,;:!?)]}—–-…")
+_DECADE = re.compile(r"\d0s\b")  # '90s
+# An unclosed quotation longer than this is more likely a misread apostrophe than speech.
+MAX_UNCLOSED = 1_500
+
+OPEN, CLOSE = "open", "close"
+_ANY_MARK = re.compile("[\"'‘’“”„«»‚]")
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int]]:
+    """The outermost quotations as ``(start, end)`` offsets of the words between their marks."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[bool, int]] = []  # (is double, offset of the opening mark)
+    previous = 0
+    for match in _ANY_MARK.finditer(text):
+        offset, mark = match.start(), match.group()
+        double = mark in DOUBLE
+        role = _role(text, offset, mark, double, any(d == double for d, _ in stack))
+        if role is None:
+            continue
+        if stack and "\n" in text[previous:offset]:
+            stack = _at_paragraph_break(text, stack, previous, (offset, role, double), spans)
+        previous = offset
+        if role == OPEN:
+            if not stack or stack[-1][0] != double or not _starts_a_paragraph(text, offset):
+                stack.append((double, offset))
+            # Else the family already open after a sentence's end: the same quotation's next
+            # paragraph (texts that lost their line breaks keep only the marks).
+        elif any(d == double for d, _ in stack):
+            while stack:
+                d, start = stack.pop()
+                if d == double:
+                    break
+            if not stack:
+                _emit(text, start + 1, offset, spans)
+    if stack:
+        # Never closed: it ends with the paragraph its last mark is in.
+        end = text.find("\n", previous)
+        _emit(text, stack[0][1] + 1, len(text) if end == -1 else end, spans, closed=False)
+    return spans
+
+
+def _at_paragraph_break(
+    text: str,
+    stack: list[tuple[bool, int]],
+    previous: int,
+    mark: tuple[int, str, bool],
+    spans: list[tuple[int, int]],
+) -> list[tuple[bool, int]]:
+    """An open quotation meets a line break: it goes on only if the next paragraph opens with its
+    family's mark; otherwise it ends where its paragraph ends."""
+    offset, role, double = mark
+    bottom_double, start = stack[0]
+    if role == OPEN and double == bottom_double and text[:offset].rstrip(" \t").endswith("\n"):
+        return stack
+    end = text.find("\n", previous)
+    _emit(text, start + 1, end, spans, closed=False)
+    return []
+
+
+def _starts_a_paragraph(text: str, offset: int) -> bool:
+    """Whether a mark stands where a paragraph could begin: after a sentence's end or a line break."""
+    before = text[max(0, offset - 3) : offset].rstrip()
+    return not before or before[-1] in ".?!…:\n" or before[-1] in MARKS
+
+
+def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]], closed: bool = True) -> None:
+    while start < end and (text[start].isspace() or text[start] in MARKS):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and (closed or end - start <= MAX_UNCLOSED):
+        spans.append((start, end))
+
+
+def _role(text: str, offset: int, mark: str, double: bool, family_open: bool) -> str | None:
+    """OPEN, CLOSE or None (an apostrophe or a stray mark), from the characters around the mark."""
+    before = text[offset - 1] if offset else " "
+    after = text[offset + 1] if offset + 1 < len(text) else " "
+    if not double:
+        if before.isalnum() and after.isalpha():
+            return None  # it's, O’Hara, Jr.'s
+        if before.isspace() and _DECADE.match(text, offset + 1):
+            return None
+        # "the players’ union" (a plural possessive) or "called them ‘hopeless’ and left":
+        # inside an open quotation it closes only if the next single mark does not.
+        if (
+            before in "sS"
+            and after == " "
+            and _next_word_is_lower(text, offset + 2)
+            and (not family_open or _next_single_closes(text, offset + 1))
+        ):
+            return None
+    space_before = before.isspace() or before in _BEFORE_OPENER or before in MARKS
+    space_after = after.isspace() or after in _AFTER_CLOSER or after in MARKS
+    if space_before and not space_after:
+        return OPEN
+    if space_after and not space_before:
+        return CLOSE
+    if space_before and space_after:
+        # Loose on both sides ("said, ' I am"; "skills.'' Deputy"): close what is open, else open.
+        if family_open:
+            return CLOSE
+        return OPEN if after not in _AFTER_CLOSER and before not in MARKS else None
+    # Tight on both sides ("smiling:’It" was caught above; "end.’But"): trust the curl.
+    if mark in _OPEN_CURLS:
+        return OPEN
+    if mark in _CLOSE_CURLS or family_open:
+        return CLOSE
+    return None
+
+
+def _next_word_is_lower(text: str, offset: int) -> bool:
+    return offset < len(text) and text[offset].islower()
+
+
+_SINGLE_MARK = re.compile("['‘’‚]")
+
+
+def _next_single_closes(text: str, offset: int) -> bool:
+    """Whether the next single mark in this paragraph (apostrophes inside words skipped) is
+    tight against the word before it, as a closing mark is."""
+    for match in _SINGLE_MARK.finditer(text, offset, min(len(text), offset + MAX_UNCLOSED)):
+        at = match.start()
+        before = text[at - 1]
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if before.isalnum() and after.isalpha():
+            continue
+        return not (before.isspace() or before in _BEFORE_OPENER)
+    return False

@@ -1,0 +1,257 @@
+"""Quotations and their speakers, from the text, its sentences and its entities (no parser).
+
+``extract_quotes`` pairs the quote marks (``quote_marks``), then looks for each quotation's
+attribution in this order, each looked for only inside the quotation's own sentence and never
+across another quotation:
+
+1. an introduction that ends in a colon right before it ("The teenager then texted Barnes: ‘…’");
+2. an attribution right after it ("‘…,’ he said", "‘…,’ said Locke", "‘…,’ according to X");
+3. a cue earlier in its sentence, for a quotation inside a reported clause ("Karo claims Ms Kunis
+   had been ‘envious’", "He said: ‘…’" when the sentence runs on);
+4. the speaker of the quotation before it, when this one is a sentence of its own that follows
+   within a sentence or two, or sits in the same sentence ("‘Yes,’ he said, ‘we will.’");
+
+and otherwise has no speaker: a short quoted term is then a ``scare`` quote, as is a quoted name
+or title ("‘Doggie’", "“Star Trek”") whoever mentions it. Speakers are resolved to canonical
+entities by ``speakers.Resolver``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from tasks.extract.quote_marks import MARKS, find_quote_spans
+from tasks.extract.speaker_phrases import (
+    CUE,
+    PARTICIPLE_FORMS,
+    PARTICIPLES,
+    PASSIVE,
+    PREDICATE_SUBJECT,
+    Speaker,
+    clause_subject,
+    phrase_after,
+    subject_before,
+    trim_stop,
+)
+from tasks.extract.speakers import Resolver
+from tasks.models import CanonicalEntity, EntityMention, Quote, Span
+
+# A quotation that follows the last one within this many characters may inherit its speaker.
+CARRY_OVER_CHARS = 350
+# A quotation of at most this many words that is no sentence is a term ("scare" quote).
+SCARE_WORDS = 3
+_SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][’'\"”]?\s+(?=[A-Z‘“'\"])")
+_TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
+
+
+def extract_quotes(
+    text: str, sentences: list[Span], mentions: list[EntityMention], entities: list[CanonicalEntity]
+) -> list[Quote]:
+    """Every quotation of the text, with its speaker and the canonical entity that speaker is."""
+    spans = find_quote_spans(text)
+    if not spans:
+        return []
+    starts = [s.start for s in sentences] or [0]
+    names = {span.start: entity.name for entity in entities for span in entity.mentions}
+    resolver = Resolver(text, mentions, names, starts, spans)
+    quotes: list[Quote] = []
+    last: Quote | None = None
+    titles = [_is_title(text[start:end].split()) for start, end in spans]
+    for index, (start, end) in enumerate(spans):
+        opener, closer = _mark_before(text, start), _mark_after(text, end)
+        # Attributions are looked for up to the quotations either side (a quoted name aside).
+        before = [i for i in range(index) if not titles[i]]
+        floor = _mark_after(text, spans[before[-1]][1]) + 1 if before else 0
+        ceiling = _mark_before(text, spans[index + 1][0]) if index + 1 < len(spans) else len(text)
+        words = text[start:end].split()
+        quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")
+        if titles[index]:
+            quote.kind = "scare"
+        elif speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling)):
+            entity = resolver.resolve(speaker.start, speaker.end)
+            _set_speaker(quote, text, speaker, entity)
+            resolver.note(closer, entity)
+        elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
+            _inherit(quote, last)
+        elif speaker := _named_before(text, starts, resolver, opener, floor):
+            entity = resolver.resolve(speaker.start, speaker.end)
+            _set_speaker(quote, text, speaker, entity)
+            resolver.note(closer, entity)
+        elif len(words) < 6 or not _sentence_like(words):
+            quote.kind = "scare"
+        if _is_term(words):
+            quote.kind = "scare"  # "posed a ‘serious threat’": a term, whoever the sentence quotes
+        quotes.append(quote)
+        last = quote
+    return quotes
+
+
+def quoted_speaker(quotes: list[dict[str, Any]], name: str) -> bool:
+    """Whether a published record's quotes hold one by ``name``: its speaker entity or speaker
+    mention, case-insensitively, whole words ("rice" finds "Susan Rice", not "Price")."""
+    wanted = re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
+    return bool(name.strip()) and any(
+        wanted.search(quote.get(field) or "") for quote in quotes for field in ("speaker_entity", "speaker")
+    )
+
+
+def _attribution(
+    text: str, starts: list[int], resolver: Resolver, marks: tuple[int, int], bounds: tuple[int, int]
+) -> Speaker | None:
+    """The speaker mention of the quotation between its marks, looked for between ``bounds``
+    (the marks of the quotations before and after it)."""
+    (opener, closer), (floor, ceiling) = marks, bounds
+    lo = max(floor, _sentence_start(starts, opener))
+    if not text[lo:opener].strip() and lo > floor:
+        # The quotation opens its sentence: an introduction ending in a colon may be the last one.
+        before = _sentence_start(starts, lo - 1)
+        if text[before:lo].rstrip().endswith(":"):
+            lo = max(floor, before)
+    # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
+    for stop in _SENTENCE_STOP.finditer(text, lo, opener + 1):
+        lo = stop.end()
+    cues = [cue for cue in CUE.finditer(text, lo, opener) if not _passive(text, lo, cue)]
+    # A cue right before the quotation introduces it ("told her ‘…’, the website states").
+    if cues and len(text[cues[-1].end() : opener].split()) <= 8:
+        found = _from_cue(text, lo, opener, cues[-1], resolver)
+        if found:
+            return found
+    predicate = PREDICATE_SUBJECT.search(text, lo, opener)
+    if predicate:
+        return Speaker(predicate.start(), predicate.start() + len(predicate.group().rstrip()), "")
+    # A quotation ending in a comma, dash, "?" or "!" may run on into its attribution even where
+    # the model cut the sentence ("‘… right?’ Jamie wrote").
+    runs_on = text[closer - 1 : closer] in {",", "—", "–", "-", "?", "!"}
+    hi = min(ceiling, _sentence_end(text, starts, closer, runs_on))
+    after = _after(text, closer + 1, hi)
+    if after is not None and after.cue != "according to":
+        return after
+    for cue in reversed(cues):
+        found = _from_cue(text, lo, opener, cue, resolver)
+        if found:
+            return found
+    return after  # "according to" names a source: the speaker only when no one else is
+
+
+def _passive(text: str, lo: int, cue: re.Match[str]) -> bool:
+    """A cue in the passive ("was asked", "were told"): its subject is spoken to, not speaking."""
+    return bool(PARTICIPLE_FORMS.match(cue.group())) and bool(PASSIVE.search(text, lo, cue.start()))
+
+
+def _named_before(
+    text: str, starts: list[int], resolver: Resolver, opener: int, floor: int
+) -> Speaker | None:
+    """For a quotation that is a sentence of its own, the speaker named in the sentence before
+    ("Mr Peters told the court his client was sorry. ‘He did not see it coming.’")."""
+    lo = max(floor, _sentence_start(starts, opener))
+    if text[lo:opener].strip() or lo <= floor:
+        return None
+    before = max(floor, _sentence_start(starts, lo - 1))
+    cues = [c for c in CUE.finditer(text, before, lo) if c.group().lower() != "according to"]
+    return _from_cue(text, before, lo, cues[-1], resolver) if cues else None
+
+
+def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolver) -> Speaker | None:
+    """The subject of a cue before the quotation (or the phrase after "according to")."""
+    start, end, word = cue.start(), cue.end(), cue.group().lower()
+    if word == "according to":
+        span = phrase_after(text, end, hi)
+    elif word in PARTICIPLES and text[lo:start].rstrip().endswith(","):
+        # "Julia discussed it with Page Six, explaining …": the clause before the comma first.
+        comma = text.rfind(",", lo, start)
+        clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
+        span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
+        span = span or clause_subject(text, lo, start)
+    else:
+        span = (
+            subject_before(text, lo, start)
+            or resolver.first_person(lo, start)
+            or clause_subject(text, lo, start)
+        )
+    return Speaker(span[0], span[1], word) if span else None
+
+
+def _after(text: str, lo: int, hi: int) -> Speaker | None:
+    """An attribution right after the closing mark: "he said", "said Locke", "according to X"."""
+    cue = CUE.search(text, lo, hi)
+    if cue is None:
+        return None
+    word = cue.group().lower()
+    if not text[lo : cue.start()].strip(" ,;:—–-\n"):
+        span = phrase_after(text, cue.end(), hi)
+    else:
+        span = subject_before(text, lo, cue.start())
+        # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court").
+        if span and len(text[lo : span[0]].split()) > 1:
+            span = None
+    return Speaker(span[0], span[1], word) if span else None
+
+
+def _set_speaker(quote: Quote, text: str, speaker: Speaker, entity: str | None) -> None:
+    start, end = trim_stop(text, (speaker.start, speaker.end)) or (speaker.start, speaker.end)
+    speaker = Speaker(start, end, speaker.cue)
+    quote.speaker = text[speaker.start : speaker.end]
+    quote.speaker_start, quote.speaker_end = speaker.start, speaker.end
+    quote.speaker_entity = entity
+    quote.cue = speaker.cue or None
+
+
+def _inherit(quote: Quote, last: Quote) -> None:
+    quote.speaker, quote.speaker_entity, quote.cue = last.speaker, last.speaker_entity, last.cue
+    quote.speaker_start, quote.speaker_end = last.speaker_start, last.speaker_end
+
+
+def _continues(starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
+    """Whether a quotation without an attribution goes on from the one before: in the same
+    sentence, or a sentence of its own soon after, with nobody else named in between."""
+    if any(name != last.speaker_entity for name in resolver.people_between(last.end, quote.start)):
+        return False
+    if _sentence_start(starts, last.end) == _sentence_start(starts, quote.start):
+        return True
+    return _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
+
+
+def _is_title(words: list[str]) -> bool:
+    """A quoted name or title: at most five words, each capitalised or a joiner, no final stop."""
+    if not words or len(words) > 5 or words[-1][-1] in ".?!,;:…":
+        return False
+    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _TITLE_JOINERS for w in words)
+
+
+def _is_term(words: list[str]) -> bool:
+    """A short quoted term: at most three words, not opening or closing a sentence."""
+    return 0 < len(words) <= SCARE_WORDS and not _sentence_like(words) and words[-1][-1] not in ".?!…"
+
+
+def _sentence_like(words: list[str]) -> bool:
+    first = words[0].lstrip("(.…[") if words else ""
+    return bool(first) and (first[0].isupper() or first[0].isdigit() or words[0].startswith(("...", "…")))
+
+
+def _sentence_start(starts: list[int], offset: int) -> int:
+    return starts[max(0, bisect_right(starts, offset) - 1)]
+
+
+def _sentence_end(text: str, starts: list[int], offset: int, runs_on: bool) -> int:
+    """Where the sentence holding ``offset`` ends (the next sentence's start, or the text's end)."""
+    index = bisect_right(starts, offset)
+    end = starts[index] if index < len(starts) else len(text)
+    if runs_on and end <= offset + 2 and index + 1 < len(starts):
+        return starts[index + 1]  # the model cut right after the mark ("‘…,’ | he said")
+    return end
+
+
+def _mark_before(text: str, start: int) -> int:
+    at = start - 1
+    while at > 0 and (text[at].isspace() or (text[at] in MARKS and text[at - 1] in MARKS)):
+        at -= 1
+    return at
+
+
+def _mark_after(text: str, end: int) -> int:
+    at = end
+    while at < len(text) - 1 and text[at].isspace():
+        at += 1
+    return at

@@ -1,0 +1,264 @@
+"""Speaker phrases: the cue words of an attribution and the noun phrases around them.
+
+No parser runs in the extract stage (STACK.md: it would halve its speed), so a speaker is read
+from the words next to a cue ("said", "told", "added", "according to" …): the noun phrase that
+is its subject ("Mr Peters revealed", "He told the court:"), walked back over capitalised words
+and a description's words to its determiner, skipping an aside between commas or dashes
+("Locke, who was crestfallen …, added"); or the phrase after an inverted cue ("said Locke").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CUES = (
+    "according to|said|says|say|saying|told|tells|tell|telling|added|adds|adding|explained|explains|"
+    "explaining|wrote|writes|insisted|insists|claimed|claims|claiming|alleged|alleges|stated|states|"
+    "revealed|reveals|admitted|admits|admitting|warned|warns|noted|notes|asked|asks|replied|replies|"
+    "continued|continues|recalled|joked|texted|tweeted|posted|reads|read|described|describes|urged|"
+    "urges|announced|confirmed|confirms|argued|argues|commented|declared|acknowledged|conceded|"
+    "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
+    "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
+)
+# "called on" is a visit, not a quotation.
+CUE = re.compile(rf"(?<![\w-])(?:{CUES})(?![\w-])(?! on\b)", re.IGNORECASE)
+# A cue in the passive ("was asked", "were told") makes its subject the one spoken to.
+PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$", re.IGNORECASE)
+PARTICIPLE_FORMS = re.compile(r"(?:\w+ed|told|said|read|called)$", re.IGNORECASE)
+# Common verbs that end a noun phrase read forwards ("The fighter ace went on to describe").
+_VERBS = re.compile(r"(?:went|made|took|gave|got|came|became|left|saw|knew|thought|has|had|is|was|\w+ed)$")
+# A pronoun right before a quotation that is its predicate ("where she ‘appreciated …’").
+PREDICATE_SUBJECT = re.compile(r"(?<![\w-])(?:he|she|they)\s*$", re.IGNORECASE)
+# Cues whose subject is the clause's, not the word before them ("…, saying:", "…, adding").
+PARTICIPLES = {
+    "saying",
+    "adding",
+    "explaining",
+    "claiming",
+    "admitting",
+    "telling",
+    "insisting",
+    "warning",
+    "writing",
+    "replying",
+    "calling",
+    "describing",
+    "texting",
+    "promising",
+}
+# Verbs that make their subject the person a later "he" or "she" most likely means.
+SALIENT = re.compile(
+    rf"(?<![\w-])(?:{CUES}|believes|believed|thinks|insisted|talked|spoke|speaking)(?![\w-])"
+)
+_WORD = re.compile(r"[\w][\w'’.&-]*|[^\w\s]")
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "it": "ORG", "they": "ORG"}
+DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "another", "one"}
+INDEFINITE = {"a", "an", "one", "another", "some"}
+_STOP = {
+    "and", "but", "that", "when", "while", "as", "after", "before", "because", "if", "who", "which",
+    "where", "so", "then", "also", "to", "in", "on", "at", "for", "with", "from", "by", "of",
+    "is", "was", "are", "were", "be", "been", "being", "not", "sometimes", "it", "there",
+}  # fmt: skip
+# Words between a subject and its cue that are not part of the subject ("he then added").
+_SKIPPABLE = {
+    "also", "then", "later", "further", "previously", "reportedly", "allegedly", "has", "had",
+    "have", "would", "will", "once", "again", "simply", "just", "recently", "quickly", "finally",
+    "is", "was", "are", "were",
+}  # fmt: skip
+SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "spokesmen"}
+PERSON_ROLES = {
+    "minister", "senator", "president", "chairman", "chief", "manager", "boss", "coach", "actress",
+    "actor", "star", "teenager", "prince", "princess", "royal", "officer", "secretary", "leader",
+    "lawyer", "attorney", "director", "judge", "mayor", "governor", "singer", "player", "striker",
+    "defender", "midfielder", "captain", "ace", "scientist", "woman", "man", "mother", "father",
+    "wife", "husband", "ex-wife", "daughter", "son", "girl", "boy", "businessman", "chancellor",
+    "designer", "author", "professor", "doctor", "dr", "veteran", "pilot", "grandmother",
+}  # fmt: skip
+ORG_NOUNS = {
+    "agency",
+    "company",
+    "club",
+    "ministry",
+    "department",
+    "firm",
+    "government",
+    "council",
+    "bureau",
+    "party",
+    "team",
+    "group",
+    "organisation",
+    "organization",
+    "network",
+    "union",
+}
+PERSON_AGE = re.compile(r"\d+-year-old$")
+_APPOSITIVE_MAX = 160
+_PLACE_PREPOSITIONS = {"in", "at", "from"}
+# A preposition after the head of a speaker phrase: what follows it is not the speaker.
+PREPOSITION_IN_PHRASE = re.compile(r"\s(?:in|at|from|for|of)\s")
+HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"}
+PREPOSITIONS = {
+    "with",
+    "to",
+    "by",
+    "of",
+    "for",
+    "from",
+    "on",
+    "at",
+    "in",
+    "into",
+    "about",
+    "against",
+    "like",
+}  # characters of an aside between commas that may be skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A speaker mention and the cue that names it."""
+
+    start: int
+    end: int
+    cue: str
+
+
+def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
+    """The noun phrase that ends right before a cue (its subject), within ``text[lo:cue_start]``."""
+    lo = max(lo, cue_start - _APPOSITIVE_MAX - 60)  # a subject, an aside, and no more
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, cue_start)]
+    while words and words[-1][2].lower() in _SKIPPABLE:
+        words.pop()
+    if words and words[-1][2].lower() in {"who", "which", "as"}:
+        words.pop()  # "a singer who claims", "quoted Mr X as saying"
+    if words and words[-1][2] in {",", "–", "—"} and lo < words[-1][0]:
+        words = _without_aside(words)
+    if words and words[-1][2] == ")":  # "Mr Hanson (pictured) said"
+        opening = max((i for i, w in enumerate(words) if w[2] == "("), default=None)
+        words = words[:opening] if opening is not None else words
+    return _phrase_back(words)
+
+
+def clause_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first noun phrase of the clause in ``text[lo:hi]`` (after its last comma, else of
+    the whole window): a pronoun, a capitalised run, or a determiner and the words after it."""
+    for start in (max(lo, text.rfind(",", lo, hi) + 1), lo):
+        found = _phrase_forward(text, start, hi)
+        if found:
+            return found
+    return None
+
+
+def _phrase_forward(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    taken: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text, lo, hi):
+        token, lower = match.group(), match.group().lower()
+        if not taken:
+            if lower in PRONOUNS:
+                return match.start(), match.end()
+            if not (token[0].isupper() or lower in DETERMINERS):
+                return None
+            if lower in _STOP or lower in {"when", "after", "but", "and", "as", "if", "while"}:
+                return None
+        elif (
+            not re.match(r"\w", token)
+            or lower in _STOP
+            or lower in _SKIPPABLE
+            or CUE.fullmatch(token)
+            or (token[0].islower() and _VERBS.match(lower))
+            or (
+                # A name ends at a lowercase word, unless a determiner opened a description
+                # ("A 14-year-old Pennsylvania girl").
+                token[0].islower()
+                and text[taken[-1][0]].isupper()
+                and text[taken[0][0] : taken[0][1]].lower() not in DETERMINERS
+            )
+            or len(taken) >= 6
+        ):
+            break
+        taken.append((match.start(), match.end()))
+    return (taken[0][0], taken[-1][1]) if taken else None
+
+
+def _without_aside(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The words before an aside set off by commas ("Locke, who was …, added" → "Locke")."""
+    commas = [i for i, w in enumerate(words[:-1]) if w[2] == words[-1][2]]
+    if not commas or words[-1][0] - words[commas[-1]][0] > _APPOSITIVE_MAX:
+        return []
+    return words[: commas[-1]]
+
+
+def _phrase_back(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    """The noun phrase at the end of ``words``: a pronoun, a run of capitalised words, or a
+    description back to its determiner ("the former prime minister", "a senior official")."""
+    if not words or not re.match(r"\w", words[-1][2]):
+        return None
+    last = words[-1]
+    if last[2].lower() in PRONOUNS or last[2].lower() in {"i", "we"}:
+        return last[0], last[1]
+    taken: list[tuple[int, int, str]] = []
+    capitalised = False
+    for word in reversed(words):
+        token = word[2]
+        lower = token.lower()
+        if not re.match(r"\w", token) or len(taken) >= 8:
+            break
+        if lower in DETERMINERS or (token.endswith(("'s", "’s")) and taken):
+            taken.append(word)
+            break
+        if lower in _STOP or lower in _SKIPPABLE or (lower.endswith("ly") and len(lower) > 4):
+            break
+        if token[0].isupper() or token[0].isdigit():
+            capitalised = True
+        elif capitalised:
+            break  # "Police spokesman | Major Thulani Zwane": the name is the speaker
+        taken.append(word)
+    if not taken:
+        return None
+    index = len(words) - len(taken) - 1
+    if capitalised and index > 0 and words[index][2] in _PLACE_PREPOSITIONS and words[index - 1][2].islower():
+        # "Security analysts in Nairobi said": the place belongs to a subject before it.
+        before = _phrase_back(words[:index])
+        if before is not None and not text_is_name(words, before):
+            return before[0], taken[0][1]
+    return taken[-1][0], taken[0][1]
+
+
+def text_is_name(words: list[tuple[int, int, str]], span: tuple[int, int]) -> bool:
+    """Whether every word of the span is capitalised (a name, not a description)."""
+    return all(w[2][:1].isupper() for w in words if span[0] <= w[0] < span[1])
+
+
+def phrase_after(text: str, start: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase right after an inverted cue ("said Locke", "added the 28-year-old,",
+    "said Recording Academy president and CEO Neil Portnow")."""
+    taken: list[tuple[int, int]] = []
+    words = list(_WORD.finditer(text, start, hi))
+    for index, match in enumerate(words):
+        token, lower = match.group(), match.group().lower()
+        if not re.match(r"\w", token) or len(taken) >= 8:
+            break
+        following = words[index + 1].group() if index + 1 < len(words) else ""
+        if lower == "and" and taken and following[:1].isupper():
+            taken.append((match.start(), match.end()))
+            continue
+        if taken and (lower in _STOP or lower in {"during", "told", "said", "after"}):
+            break
+        taken.append((match.start(), match.end()))
+    return (taken[0][0], taken[-1][1]) if taken else None
+
+
+def trim_stop(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The span without a sentence's full stop at its end ("official." but not "Jr." or "D.C.")."""
+    if span is None:
+        return None
+    start, end = span
+    if (
+        end - start > 1
+        and text[end - 1] == "."
+        and not re.search(r"(?:\b[A-Z][a-z]?|\.[A-Z])\.$", text[start:end])
+    ):
+        end -= 1
+    return start, end

@@ -1,0 +1,303 @@
+"""Who a speaker mention is: the canonical entity an attribution's phrase refers to.
+
+A phrase is resolved directly when a named entity ends it (or it is a spokesman for one, or a
+person entity's name holds its capitalised words: "Julia" for Julia Louis-Dreyfus); through a
+pronoun to the person last said to speak nearby (else the first one named in the nearest
+sentence); through a definite description ("the former prime minister", "the 28-year-old", "the
+agency") to the person whose title it repeats, else as a pronoun would be; never for an unnamed
+"a senior official" or a document. A name the model missed altogether gets the fullest form the
+text gives it ("Mertesacker" → "Per Mertesacker").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from tasks.extract.speaker_phrases import (
+    DETERMINERS,
+    HONORIFICS,
+    INDEFINITE,
+    ORG_NOUNS,
+    PARTICIPLE_FORMS,
+    PASSIVE,
+    PERSON_AGE,
+    PERSON_ROLES,
+    PREPOSITION_IN_PHRASE,
+    PREPOSITIONS,
+    PRONOUNS,
+    SALIENT,
+    SPOKES,
+    subject_before,
+)
+from tasks.models import EntityMention
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
+_THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
+_FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+
+
+class Resolver:
+    """Resolves speaker mentions to canonical entity names over one article."""
+
+    def __init__(
+        self,
+        text: str,
+        mentions: list[EntityMention],
+        names: dict[int, str],
+        sentence_starts: list[int],
+        quoted: list[tuple[int, int]],
+    ) -> None:
+        self.text = text
+        self.names = names
+        self.sentence_starts = sentence_starts
+        self.quoted = quoted
+        quote_starts = [start for start, _ in quoted]
+        # Names inside quotations are what was said, not who said it.
+        self.mentions = [m for m in mentions if not _inside(quoted, quote_starts, m.start)]
+        self.starts = [m.start for m in self.mentions]
+        self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
+        self.person_words = {
+            word
+            for m in self.mentions
+            if m.label == "PERSON"
+            for word in self.names.get(m.start, m.text).split()
+        } - HONORIFICS
+        self.noted: list[tuple[int, str]] = []
+        self.genders: dict[str, str | None] = {}
+        self._salient: list[tuple[int, str]] | None = None
+
+    @property
+    def salient(self) -> list[tuple[int, str]]:
+        """(offset, name) of each person said to speak (a cue's subject, or a quotation's
+        speaker), found the first time a pronoun needs them: most articles need none."""
+        if self._salient is None:
+            found: list[tuple[int, str]] = []
+            for lo, hi in _between(self.quoted, len(self.text)):
+                for verb in SALIENT.finditer(self.text, lo, hi):
+                    window = max(lo, verb.start() - 12)
+                    if PARTICIPLE_FORMS.match(verb.group()) and PASSIVE.search(
+                        self.text, window, verb.start()
+                    ):
+                        continue  # "Henry was asked": not a speaker
+                    span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
+                    person = (self.person_named(*span) or self._apposed_person(span[1])) if span else None
+                    if person:
+                        found.append((verb.start(), person))
+            self._salient = found
+        return sorted(self._salient + self.noted)
+
+    def note(self, offset: int, entity: str | None) -> None:
+        """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
+        if entity and self.labels.get(entity, "PERSON") == "PERSON":
+            self.noted.append((offset, entity))
+
+    def people_between(self, lo: int, hi: int) -> list[str]:
+        """The canonical names of the people named in ``text[lo:hi]``."""
+        found = self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]
+        return [self.names.get(m.start, m.text) for m in found if m.label == "PERSON"]
+
+    def person_named(self, start: int, end: int) -> str | None:
+        """The person a phrase names: a person entity in it, a person entity whose name holds
+        its capitalised words ("Julia"), or, when the model missed the name altogether, the
+        fullest form the text gives it ("Mertesacker" → "Per Mertesacker")."""
+        people = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "PERSON"]
+        if people:
+            return self.names.get(people[-1].start)
+        surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
+        if surnames and self.text[start:end].split()[0][:1].isupper():
+            return self.names.get(surnames[-1].start)
+        words = self.text[start:end].split()
+        named = self._by_name(start, words, {"PERSON"})
+        if named:
+            return named
+        return (
+            self._fullest_name(words)
+            if any(m.start < end and start < m.end for m in self.mentions) is False
+            else None
+        )
+
+    def _fullest_name(self, words: list[str]) -> str | None:
+        """A capitalised name with no entity: its longest form in the text (up to three words)."""
+        words = [w.strip(",.") for w in words if w.strip(",.") not in HONORIFICS]
+        if not words or not all(w[:1].isupper() and w.lower() not in DETERMINERS for w in words):
+            return None
+        if len(words) > 3 or words[0].lower() in PRONOUNS:
+            return None
+        pattern = r"(?:[A-Z][\w'’-]+ ){0,2}" + re.escape(" ".join(words)) + r"\b"
+        forms = [m.group() for m in re.finditer(pattern, self.text)]
+        forms = [
+            " ".join(w for w in f.split() if w not in HONORIFICS and w.lower() not in DETERMINERS)
+            for f in forms
+        ]
+        return max(forms, key=len, default=" ".join(words))
+
+    def resolve(self, start: int, end: int) -> str | None:
+        """The canonical name the speaker mention ``text[start:end]`` refers to, or None."""
+        phrase = self.text[start:end]
+        words = phrase.split()
+        head = words[-1].lower().strip(".,") if words else ""
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        named = self._apposed_person(end)
+        if named and not inside:
+            return named  # "The teen's attorney, John Waldron, said"
+        if head in PRONOUNS:
+            return self._antecedent(start, PRONOUNS[head], head)
+        person = self.person_named(start, end)
+        if person:
+            return person
+        pp = PREPOSITION_IN_PHRASE.search(phrase)
+        if pp and phrase[: pp.start()].split()[-1:] and phrase[: pp.start()].split()[-1][:1].islower():
+            # "analysts in Nairobi", "a spokesman for the council": the head is before it.
+            core = phrase[: pp.start()].split()
+            head = core[-1].lower() if core else head
+            if head in SPOKES:
+                bodies = [m for m in inside if m.start >= start + pp.start() and m.label != "PERSON"]
+                return self.names.get(bodies[0].start) if bodies else None
+            inside = [m for m in inside if m.end <= start + pp.start()]
+            end = start + pp.start()
+        if inside:
+            if inside[-1].end == end or head in SPOKES:
+                return self.names.get(inside[-1].start)
+            return None
+        first = words[0].lower() if words else ""
+        if first in INDEFINITE or first in {"i", "we"}:
+            return None
+        titled = self._titled_person(start, head)
+        if titled is not None:
+            return titled
+        if self._introduced_unnamed(start, head):
+            return None
+        if head in PERSON_ROLES or PERSON_AGE.search(head):
+            return self._antecedent(start, "PERSON")
+        if head in ORG_NOUNS:
+            return self._antecedent(start, "ORG")
+        return None
+
+    def _antecedent(self, before: int, label: str, pronoun: str = "") -> str | None:
+        """For a person: the last one said to speak within the last 1,500 characters; else (and
+        for organisations) the first entity of the label in the nearest sentence naming one.
+        "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
+        wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
+        if label == "PERSON":
+            recent = [name for offset, name in self.salient if before - 1_500 <= offset < before]
+            recent = [name for name in recent if self._gender(name) in {None, wanted} or wanted is None]
+            if recent:
+                return recent[-1]
+        labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
+        sentence = bisect_right(self.sentence_starts, before) - 1
+        for index in range(sentence, max(-1, sentence - 4), -1):
+            lo = self.sentence_starts[index] if index >= 0 else 0
+            hi = before if index == sentence else self.sentence_starts[index + 1]
+            for mention in self.mentions[bisect_right(self.starts, lo - 1) :]:
+                if mention.start >= hi:
+                    break
+                name = self.names.get(mention.start)
+                if mention.label in labels and (wanted is None or self._gender(name) in {None, wanted}):
+                    return name
+        return None
+
+    def _gender(self, name: str | None) -> str | None:
+        """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
+        first "he"/"his" or "she"/"her" after one), else None."""
+        if name is None:
+            return None
+        if name not in self.genders:
+            votes = {"m": 0, "f": 0}
+            for mention in self.mentions:
+                if self.names.get(mention.start) != name:
+                    continue
+                title = _HONORIFIC_BEFORE.search(self.text, max(0, mention.start - 6), mention.start)
+                after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
+                for found in (title, after):
+                    if found:
+                        votes["f" if found.group().lower() in _FEMININE else "m"] += 1
+            self.genders[name] = None if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
+        return self.genders[name]
+
+    def _by_name(self, before: int, words: list[str], labels: set[str]) -> str | None:
+        """The entity of these labels, named before, whose name holds a capitalised word of the
+        phrase ("Julia" for Julia Louis-Dreyfus, when the model did not take it for a name)."""
+        wanted = {w.strip(".,'’s") for w in words if w[:1].isupper() and w.lower() not in DETERMINERS}
+        wanted -= {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "The"}
+        if not wanted:
+            return None
+        for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
+            name = self.names.get(mention.start)
+            if name and mention.label in labels and wanted & set(name.replace("-", " ").split()):
+                return name
+        return None
+
+    def first_person(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first person named, or pronoun, in ``text[lo:hi]`` that is not a preposition's
+        object: the clause's subject when its cue has none of its own ("Gordon Brown, pictured
+        …, has warned … and urged ‘…’", "Julia discussed it with Page Six, explaining ‘…’")."""
+        found = [(lo + m.start(), lo + m.end()) for m in _PERSON_PRONOUN.finditer(self.text[lo:hi])]
+        for mention in self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]:
+            if mention.label == "PERSON" or self._lone_surname(mention):
+                found.append((mention.start, mention.end))
+        # A word of a person's name the model did not take for one here ("Ms Kunis confessed").
+        for word in _CAPITALISED.finditer(self.text, lo, hi):
+            if word.group() in self.person_words:
+                found.append((word.start(), word.end()))
+        for start, end in sorted(found):
+            previous = self.text[max(lo, start - 12) : start].split()
+            if not previous or previous[-1].lower() not in PREPOSITIONS:
+                return start, end
+        return None
+
+    def _lone_surname(self, mention: EntityMention) -> bool:
+        """A lone capitalised word the model called an organisation or nationality, which is as
+        often a surname it did not know ("Mertesacker insists")."""
+        return mention.label in {"ORG", "NORP"} and " " not in mention.text and not mention.text.isupper()
+
+    def _apposed_person(self, end: int) -> str | None:
+        """The person named between commas right after a description, if any."""
+        match = re.match(r"\s*,\s*", self.text[end:])
+        if not match:
+            return None
+        at = end + match.end()
+        index = bisect_right(self.starts, at - 1)
+        if index < len(self.mentions) and self.mentions[index].start == at:
+            mention = self.mentions[index]
+            if mention.label == "PERSON" and self.text[mention.end : mention.end + 1] == ",":
+                return self.names.get(mention.start)
+        return None
+
+    def _titled_person(self, before: int, head: str) -> str | None:
+        """The person most recently named with this title before their name ("NASA chief
+        scientist Ellen Stofan" for "the scientist")."""
+        if not head.isalpha() or head in DETERMINERS:
+            return None
+        if head in ORG_NOUNS:
+            return None
+        for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
+            if mention.label != "PERSON":
+                continue
+            # The title's last word stands right before the name ("chief scientist Ellen Stofan").
+            words = self.text[max(0, mention.start - 40) : mention.start].lower().split()
+            if words and words[-1].strip(",") == head:
+                return self.names.get(mention.start)
+        return None
+
+    def _introduced_unnamed(self, before: int, head: str) -> bool:
+        """Whether "a … <head>" introduced someone unnamed earlier ("a top government official")."""
+        pattern = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
+        return re.search(pattern, self.text[:before], re.IGNORECASE) is not None
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
+
+
+def _between(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of text outside the quotations."""
+    out, at = [], 0
+    for start, end in spans:
+        out.append((at, max(at, start - 1)))
+        at = end + 1
+    out.append((at, length))
+    return out
