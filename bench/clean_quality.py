@@ -9,14 +9,14 @@ text for our text path against "do nothing" and trafilatura on the text; the L3S
 as original bytes and as flattened text, beside trafilatura on the same bytes; the share of words
 kept from clean copy and the pipeline's CoNLL-2003 entity F1 with ``body_only`` off
 (``bench.clean_sets``); the multilingual page set; the seed article check; clean-stage articles
-per second in this one process (one core); and where the HTML path's time goes: parsing,
-readability-lxml, trafilatura (main text and metadata) and the rest, each timed alone over every
-page, beside trafilatura with our settings as the only extractor.
+per second in this one process (one core); then ``bench.html_speed``: our HTML pages/s per core
+beside trafilatura's defaults on the Zyte and L3S dev pages, rounds alternating, their ratio and
+both F1s, and where the HTML path's time goes (parsing, metadata, readability-lxml, trafilatura's
+main text where it is asked, the author search and the rest), each part timed alone.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import sys
 import time
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from bench import clean_sets
+from bench import clean_sets, html_speed
 from bench.datasets import Page, load_l3s, load_pages, load_peers
 from bench.multilingual import multilingual_table
 from bench.scoring import Score, score
@@ -100,37 +100,6 @@ def trafilatura_ours(page: Page) -> str:
     tree = parse_html(page.html)
     document = trafilatura_document(tree, page.url) if tree is not None else None
     return (document.text or "") if document is not None else ""
-
-
-def time_breakdown(pages: list[Page], rounds: int = 3) -> str:
-    """Milliseconds per page of each part of the HTML path and of the whole, each timed alone.
-
-    Each part runs over every page, ``rounds`` times in turn with the others, and its best round
-    counts (this machine is noisy; the best round is the least disturbed one).
-    """
-    parsed = [(parse_html(page.html), page.url) for page in pages]
-    trees = [(tree, url) for tree, url in parsed if tree is not None]
-    records = [ArticleRecord(id=page.id, url=page.url, html=page.html) for page in pages]
-    parts: dict[str, Callable[[], object]] = {
-        "parse": lambda: [parse_html(page.html) for page in pages],
-        "copy": lambda: [copy.deepcopy(tree) for tree, _url in trees],
-        "readability": lambda: [readability_paragraphs(tree) for tree in copies],
-        "trafilatura (text + metadata)": lambda: [trafilatura_document(tree, url) for tree, url in pairs],
-        "whole clean stage": lambda: [_clean(record) for record in records],
-    }
-    best = dict.fromkeys(parts, float("inf"))
-    for _ in range(rounds):
-        # Both extractors change the tree they get: each round gives them fresh copies.
-        copies = [copy.deepcopy(tree) for tree, _url in trees]
-        pairs = [(copy.deepcopy(tree), url) for tree, url in trees]
-        for name, work in parts.items():
-            started = time.perf_counter()
-            work()
-            best[name] = min(best[name], (time.perf_counter() - started) * 1000 / len(pages))
-    whole = best.pop("whole clean stage")
-    best["the rest (combining, ftfy, paragraphs, dateline, language)"] = whole - sum(best.values())
-    cells = ", ".join(f"{name} {ms:.1f}" for name, ms in best.items())
-    return f"HTML path, ms per page, best of {rounds} rounds: whole clean stage {whole:.1f} = {cells}"
 
 
 def trafilatura_text(page: Page) -> str:
@@ -277,7 +246,11 @@ def main(argv: list[str]) -> int:
         f"Clean stage speed, one process: HTML {ours_speed:.1f} articles/s "
         f"({ours_speed / baseline_speed:.2f}× trafilatura alone), text {ours_t_speed:.1f} articles/s"
     )
-    print(time_breakdown(pages))
+    sets = {"zyte dev": html_speed.zyte_jobs(data), "l3s_gn1 dev, original bytes": html_speed.l3s_jobs(data)}
+    print()
+    print(html_speed.speed_table(sets))
+    for name, jobs in sets.items():
+        print(f"{name}: {html_speed.time_breakdown(jobs)}")
     return 0
 
 

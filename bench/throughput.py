@@ -12,7 +12,9 @@ One run, one machine, the same cleaned texts for all three:
 Prints articles/s and words/s of each, the ratios, end-to-end latency (enqueued -> published)
 p50/p95/p99 at full load and at about half load (a paced producer), peak RSS per worker process, and
 Redis commands per article; then the HTML pages through the distributed path with the clean stage's
-share of the time. ``--long`` runs 100,000 articles through one worker and prints RSS every 10,000.
+share of the time, and the same pages' article text as text records (``body_only``), so that HTML /
+text is the cost of HTML alone. ``--long`` runs 100,000 articles through one worker and prints RSS
+every 10,000.
 """
 
 from __future__ import annotations
@@ -312,6 +314,29 @@ def measure_long(
     return points
 
 
+def measure_html(server: LocalRedis, data: Path, count: int, batch_size: int, work: Path) -> tuple[Run, Run]:
+    """``count`` HTML pages through the distributed path, then the same pages' article text as text
+    records (``body_only``), so that HTML / text is the cost of HTML alone."""
+    pages = list(cycled(html_pages(data), count, f"html-{secrets.token_hex(3)}"))
+    write_jsonl(pages, work / "pages.jsonl")
+    settings = Settings()
+    page_texts = [
+        {"id": f"{page['id']}-text", "text": stages.run_clean(settings, page).text, "body_only": True}
+        for page in pages
+    ]
+    write_jsonl(page_texts, work / "page-texts.jsonl")
+    words = sum(len(record["text"].split()) for record in page_texts)
+    html = measure_distributed(
+        server, work / "pages.jsonl", len(pages), words,
+        name=f"distributed, HTML pages: newsflow worker -c {CORES}", batch_size=batch_size,
+    )  # fmt: skip
+    as_text = measure_distributed(
+        server, work / "page-texts.jsonl", len(page_texts), words,
+        name=f"distributed, the same pages' article text: newsflow worker -c {CORES}", batch_size=batch_size,
+    )  # fmt: skip
+    return html, as_text
+
+
 def main() -> None:
     """Run every measurement in one go and print the tables."""
     parser = argparse.ArgumentParser(
@@ -376,19 +401,13 @@ def main() -> None:
         distributed = runs[0]
         paced = list(cycled(news_texts(data), min(400, args.articles), f"half-{secrets.token_hex(3)}"))
         half = measure_paced(server, paced, distributed.rate / 2)
-        pages = list(cycled(html_pages(data), args.html, f"html-{secrets.token_hex(3)}"))
-        write_jsonl(pages, work / "pages.jsonl")
-        html_words = sum(len(stages.run_clean(settings, p).text.split()) for p in pages)
-        html = measure_distributed(
-            server, work / "pages.jsonl", len(pages), html_words,
-            name=f"distributed, HTML pages: newsflow worker -c {CORES}", batch_size=sizes[0],
-        )  # fmt: skip
+        html, as_text = measure_html(server, data, args.html, sizes[0], work)
         long_points = measure_long(server, news_texts(data), 100_000, 10_000) if args.long else []
 
     print_report(
-        table=[limit, limit_allocator, in_process, *runs, html], limit=limit, limit_allocator=limit_allocator,
-        in_process=in_process, distributed=distributed,
-        html=html, half=half, startup=startup, long_points=long_points,
+        table=[limit, limit_allocator, in_process, *runs, html, as_text], limit=limit,
+        limit_allocator=limit_allocator, in_process=in_process, distributed=distributed,
+        html=html, as_text=as_text, half=half, startup=startup, long_points=long_points,
     )  # fmt: skip
 
 
@@ -400,6 +419,7 @@ def print_report(
     in_process: Run,
     distributed: Run,
     html: Run,
+    as_text: Run,
     half: list[float],
     startup: float,
     long_points: list[tuple[int, int, int, str]],
@@ -412,6 +432,9 @@ def print_report(
     print(f"\ndistributed / limit = {distributed.rate / limit.rate:.2f}   "
           f"distributed / limit, workers' allocator = {distributed.rate / limit_allocator.rate:.2f}   "
           f"distributed / in-process = {distributed.rate / in_process.rate:.2f}")  # fmt: skip
+    if html.articles and as_text.articles:  # --html 0 measures no pages
+        print(f"HTML pages / the same pages' article text = {html.rate / as_text.rate:.2f}   "
+              f"HTML pages / news texts = {html.rate / distributed.rate:.2f}")  # fmt: skip
     print("\n| end-to-end latency | p50 | p95 | p99 |\n|---|---|---|---|")
     for name, values in (
         ("full load", distributed.latencies),

@@ -27,6 +27,9 @@ RUNNING_TEXT_WORDS = 8
 # The combination holds less than this share of the running text one extractor found: it is a
 # stray block (a caption, a notice, a teaser), not the article.
 STRAY_SHARE = 0.2
+# readability's block is taken as it is, without asking trafilatura, when at least this share of
+# its words stand in paragraphs that are prose on their own (which the combination keeps anyway).
+SELF_EVIDENT_PROSE_SHARE = 0.9
 
 
 def words(text: str) -> list[str]:
@@ -66,6 +69,23 @@ def combine_paragraphs(
         if supported or is_prose(paragraph, min_prose_words):
             kept.append(paragraph)
     return kept
+
+
+def needs_support(primary: Sequence[str]) -> bool:
+    """True when the primary candidate needs the support candidate: it is empty, or less than
+    ``SELF_EVIDENT_PROSE_SHARE`` of its words are in paragraphs that are prose on their own.
+
+    The combination keeps prose paragraphs whatever the support says; what the support decides is
+    the fate of the short lines (captions, credits, subheadings) and whether the block is the
+    article at all. A block that is nearly all prose is an article's body, and the few short lines
+    in it are mostly its subheadings: asking a second extractor about them costs more than it wins.
+    """
+    counts = [len(word_tokens(paragraph)) for paragraph in primary]
+    total = sum(counts)
+    if not total:
+        return True
+    prose = sum(count for paragraph, count in zip(primary, counts, strict=True) if is_prose(paragraph))
+    return prose < SELF_EVIDENT_PROSE_SHARE * total
 
 
 def running_words(paragraphs: Sequence[str]) -> int:

@@ -1,8 +1,10 @@
 """Main text and metadata from an HTML page: trafilatura and readability-lxml, combined.
 
 The page is parsed once (lxml's HTML parser, which never fetches a DTD, an entity or any other
-resource) and each extractor works on its own copy. trafilatura gives the metadata and its main
-text, without comments, with tables; readability-lxml gives the block it takes for the article.
+resource) and that one tree serves every reader: the metadata search (``tasks.clean.page_metadata``:
+trafilatura's own steps, only for the fields the record lacks) reads it, trafilatura copies it for
+its main text (without comments, with tables), and readability-lxml, which prunes the tree it
+gets, works on it last (on a copy only when the author search still has to prune it too).
 Their paragraphs are combined by agreement (``tasks.clean.combine``): readability's paragraphs that
 trafilatura confirms, plus the ones that are prose on their own. When readability finds nothing,
 trafilatura's text is used as it is; when the two disagree about where the article is and their
@@ -20,7 +22,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from tasks.clean.combine import choose_paragraphs
+from tasks.clean.combine import choose_paragraphs, needs_support
+from tasks.clean.page_metadata import EVERYTHING, PageMetadata, Wanted, page_metadata, search_author
 from tasks.clean.readability_text import readability_paragraphs
 from tasks.clean.text_body import article_lines
 from tasks.errors import UnsupportedContent
@@ -82,14 +85,15 @@ def _raise_past_limits(parser: lxml.html.HTMLParser) -> None:
 
 
 def trafilatura_document(
-    tree: lxml.html.HtmlElement, url: str | None
+    tree: lxml.html.HtmlElement, url: str | None, with_metadata: bool = True
 ) -> trafilatura.settings.Document | None:
-    """trafilatura's main text (no comments, tables kept, no fallbacks) and metadata of a page."""
+    """trafilatura's main text (no comments, tables kept, no fallbacks) and, if asked, metadata of a
+    page; the tree is left as it was (trafilatura works on a copy of it)."""
     try:
         document = trafilatura.bare_extraction(
             tree,
             url=url,
-            with_metadata=True,
+            with_metadata=with_metadata,
             include_comments=False,
             include_tables=True,
             include_images=False,
@@ -151,25 +155,53 @@ def is_page_source(text: str) -> bool:
     return len(tags) >= PAGE_SOURCE_MIN_TAGS and sum(map(len, tags)) >= PAGE_SOURCE_MARKUP_SHARE * len(text)
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
-    """Extract the main text and metadata of an HTML page; never fetches anything."""
+def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING) -> HtmlExtraction:
+    """Extract the main text and the ``wanted`` metadata of an HTML page; never fetches anything."""
     tree = parse_html(repair_markup(html))
     if tree is None:
         return EMPTY
+    metadata = _metadata(tree, url, wanted)
+    # readability prunes the tree it gets; the pristine one is still needed by trafilatura (which
+    # copies it) and by the author search (which prunes it, last).
     readable = readability_paragraphs(copy.deepcopy(tree))
-    document = trafilatura_document(tree, url)
-    extracted = _lines(document.text if document else "")
-    paragraphs = choose_paragraphs(readable, extracted, article_lines)
-    if document is None:
-        return HtmlExtraction("\n".join(paragraphs), None, None, None, None, None)
+    if needs_support(readable):
+        document = trafilatura_document(tree, url or metadata.url, with_metadata=False)
+        extracted = _lines(document.text if document else "")
+        paragraphs = choose_paragraphs(readable, extracted, article_lines)
+    else:
+        paragraphs = list(readable)
+    author = _author(tree) if metadata.needs_author_search else metadata.author
     return HtmlExtraction(
         text="\n".join(paragraphs),
-        title=document.title or None,
-        author=document.author or None,
-        published=document.date or None,
-        site_name=document.sitename or None,
-        language=document.language or None,
+        title=metadata.title,
+        author=author,
+        published=metadata.published,
+        site_name=metadata.site_name,
+        language=None,
     )
+
+
+def _metadata(tree: lxml.html.HtmlElement, url: str | None, wanted: Wanted) -> PageMetadata:
+    """The page's metadata; none when trafilatura's or htmldate's code fails on the page (the text
+    is still read: metadata is never a reason to lose an article)."""
+    try:
+        return page_metadata(tree, url, wanted)
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to read its metadata") from exc
+    except Exception as exc:
+        log.debug("metadata not read: %s", type(exc).__name__)
+        return PageMetadata()
+
+
+def _author(tree: lxml.html.HtmlElement) -> str | None:
+    """The author named in the page's bylines; None when the search fails on the page."""
+    try:
+        return search_author(tree)
+    except RecursionError as exc:
+        raise UnsupportedContent("HTML is nested too deeply to read its author") from exc
+    except Exception as exc:
+        log.debug("author not read: %s", type(exc).__name__)
+        return None
 
 
 def _lines(text: str | None) -> list[str]:

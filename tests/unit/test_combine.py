@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tasks.clean.combine import choose_paragraphs, combine_paragraphs, is_prose
+from tasks.clean.combine import choose_paragraphs, combine_paragraphs, is_prose, needs_support
 
 BODY = [
     "The harbour authority said on Monday that the new container terminal will open in March.",
@@ -77,3 +77,19 @@ def test_choose_takes_readability_when_trafilatura_found_only_contacts() -> None
 def test_choose_keeps_the_combination_when_the_extractors_agree() -> None:
     primary = ["Photo: Jan Kowalski / Reuters", *BODY]
     assert choose_paragraphs(primary, BODY, _article_only) == combine_paragraphs(primary, BODY) == BODY
+
+
+PROSE = "The council approved the new tram line on Monday after a long debate about its cost and route."
+
+
+def test_needs_support_not_for_a_block_that_is_nearly_all_prose() -> None:
+    block = [PROSE] * 6 + ["Transport"]  # a subheading among six paragraphs of prose
+    assert not needs_support(block)
+
+
+def test_needs_support_for_short_lines_empty_blocks_and_unfinished_sentences() -> None:
+    assert needs_support([])
+    assert needs_support([PROSE, "Photo: Jane Doe", "Share", "More news", "Sign up", "Contact us"])
+    assert needs_support(["The council approved the new tram line on Monday after a long debate and"])
+    caption = "A caption that runs on for quite a few words without ever ending like a"
+    assert needs_support([PROSE, caption] * 2)

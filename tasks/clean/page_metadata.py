@@ -1,0 +1,180 @@
+"""A page's title, author, date and site name, found the way trafilatura finds them, minus the rest.
+
+``trafilatura.extract_metadata`` also collects categories, tags, a licence and a description that
+the clean stage never reads, and it looks for a title, an author and a date even when the record
+arrived with them (a feed entry names all three). Here the same trafilatura steps run in the same
+order (``<meta>`` tags, then JSON-LD, then the page's headings, footer links and htmldate), only for
+the fields the record still lacks, so a field found here is the one ``extract_metadata`` finds.
+
+Its author search prunes the page first (bylines inside comment sections and related-article boxes
+do not count) and trafilatura deep-copies the whole page for that; here the caller hands over a tree
+it is done with, so the pruning works on it in place (``search_author``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html import unescape
+
+import lxml.html
+from htmldate import find_date
+from lxml.etree import XPath
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_meta_json,
+    extract_metainfo,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import set_date_params
+from trafilatura.utils import line_processing
+
+log = logging.getLogger(__name__)
+
+
+def _any(function: str, attribute: str, *needles: str) -> str:
+    return "(" + " or ".join(f"{function}({attribute}, '{needle}')" for needle in needles) + ")"
+
+
+# trafilatura's author XPaths (``trafilatura.xpaths.AUTHOR_XPATHS`` and ``AUTHOR_DISCARD_XPATHS``,
+# 2.3) with each EXSLT ``re:test`` written out as the ``contains``/``starts-with`` tests it stands
+# for: its patterns are alternations of plain words, and lxml answers ``re:test`` by calling back
+# into Python's ``re`` for every element of the page, which made the author search cost as much as
+# all the rest of the metadata. tests/unit/test_page_metadata.py checks trafilatura's own
+# expressions are still the ones written out here, and that both find the same elements.
+AUTHOR_XPATHS = [
+    XPath(
+        "//*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong]["
+        "@rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or "
+        "@data-testid='AuthorCard' or @data-testid='AuthorURL' or "
+        + _any("contains", "@class", "authorname", "author-name", "AuthorName", "authorName")
+        + "]|//author"
+    ),
+    XPath(
+        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]["
+        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
+        "contains(@itemprop, 'author') or "
+        + _any("contains", "@id", "author", "zuozhe", "bianji", "xiaobian")
+        + " or "
+        + _any(
+            "contains",
+            "@class",
+            *("author", "channel-name", "zuozhe", "bianji", "xiaobian"),
+            *("submitted-by", "posted-by", "journalist-name"),
+        )
+        + "]"
+    ),
+    XPath(
+        "//*[contains(@data-component, 'Byline') or contains(@itemprop, 'author') or "
+        + _any("contains", "@id", "Author", "author")
+        + " or "
+        + _any("contains", "@class", "Author", "author", "screenname", "writer", "Byline", "byline")
+        + "]"
+    ),
+]
+AUTHOR_DISCARD_XPATHS = [
+    XPath(
+        ".//*[self::a or self::div or self::section or self::span]["
+        "@id='comments' or @class='comments' or @class='title' or @class='date' or "
+        + _any("starts-with", "@id", "comments")
+        + " or "
+        + _any("contains", "@id", "commentlist", "comment-list", "ProductReviews")
+        + " or "
+        + _any("starts-with", "@class", "Comments", "comments")
+        + " or "
+        + _any(
+            "contains",
+            "@class",
+            *("commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram"),
+            *("article-share", "article-support", "print", "category", "meta-date", "meta-reviewer"),
+        )
+        + " or contains(@data-component, 'Figure')]"
+    ),
+    XPath("//time|//figure"),
+]
+
+# trafilatura's own limit on a metadata field (``Document.clean_and_trim``).
+_MAX_FIELD = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """Which fields the record lacks and the page must give (each search has its cost)."""
+
+    title: bool = True
+    author: bool = True
+    date: bool = True
+
+
+EVERYTHING = Wanted()
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    """Metadata found on a page; ``needs_author_search`` says the author is still to be searched for."""
+
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    needs_author_search: bool = False
+
+
+def page_metadata(tree: lxml.html.HtmlElement, url: str | None, wanted: Wanted) -> PageMetadata:
+    """Title, date, site name and canonical URL of a page, leaving the tree as it was.
+
+    The author comes from ``<meta>`` tags or JSON-LD here; when neither names one and it is
+    wanted, ``needs_author_search`` is set and ``search_author`` finishes the job on a tree the
+    caller no longer needs.
+    """
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # as trafilatura: a one-word "author" is a handle or a site
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception as exc:  # as trafilatura: its JSON-LD reader has bugs on odd input
+        log.debug("JSON-LD metadata not read: %s", type(exc).__name__)
+    if wanted.title and not found.title:
+        found.title = extract_title(tree)
+    found.url = found.url or extract_url(tree, url)
+    if wanted.date:
+        date_config = set_date_params(True)
+        date_config["url"] = found.url
+        found.date = find_date(tree, **date_config)
+    site_name = found.sitename or extract_sitename(tree)
+    if site_name:
+        site_name = site_name.lstrip("@")
+        if site_name and "." not in site_name and not site_name[0].isupper():
+            site_name = site_name.title()
+    elif found.url and (match := META_URL.match(found.url)):
+        site_name = match[1]
+    return PageMetadata(
+        title=_trim(found.title),
+        author=_trim(found.author),
+        published=_trim(found.date),
+        site_name=_trim(site_name),
+        url=found.url,
+        needs_author_search=wanted.author and not found.author,
+    )
+
+
+def search_author(tree: lxml.html.HtmlElement) -> str | None:
+    """The author named in the page's bylines, as trafilatura finds it (the tree is pruned in place)."""
+    pruned = prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
+    author = extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=120)
+    return _trim(normalize_authors(None, author)) if author else None
+
+
+def _trim(value: str | None) -> str | None:
+    """A field trimmed as ``Document.clean_and_trim`` trims it: length, entities, spaces, controls."""
+    if not isinstance(value, str):
+        return value
+    if len(value) > _MAX_FIELD:
+        value = value[: _MAX_FIELD - 1] + "…"
+    return line_processing(unescape(value)) or None
