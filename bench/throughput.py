@@ -444,8 +444,9 @@ def print_report(
         print(f"| {name} | {p50:.3f} s | {p95:.3f} s | {p99:.3f} s |")
     print(f"\npeak RSS: worker main process {distributed.peak_rss['main'] / 2**20:.0f} MiB, "
           f"pool process {distributed.peak_rss['pool'] / 2**20:.0f} MiB")  # fmt: skip
-    print(f"Redis commands per article: {distributed.redis_commands / distributed.articles:.0f} (texts), "
-          f"{html.redis_commands / html.articles:.0f} (HTML)")  # fmt: skip
+    per_text = distributed.redis_commands / distributed.articles
+    per_html = f", {html.redis_commands / html.articles:.0f} (HTML)" if html.articles else ""
+    print(f"Redis commands per article: {per_text:.0f} (texts){per_html}")
     if long_points:
         print_long(long_points)
 
