@@ -3,8 +3,9 @@
 The page is parsed once (lxml's HTML parser, which never fetches a DTD, an entity or any other
 resource) and that one tree serves every reader: the metadata search (``tasks.clean.page_metadata``:
 trafilatura's own steps, only for the fields the record lacks) reads it, trafilatura copies it for
-its main text (without comments, with tables), and readability-lxml, which prunes the tree it
-gets, works on it last (on a copy only when the author search still has to prune it too).
+its main text (without comments, with tables) when it is asked, readability-lxml prunes a copy of
+it (it runs first, since its answer decides whether trafilatura is asked at all), and the author
+search prunes the tree itself, last.
 Their paragraphs are combined by agreement (``tasks.clean.combine``): readability's paragraphs that
 trafilatura confirms, plus the ones that are prose on their own. When readability finds nothing,
 trafilatura's text is used as it is; when the two disagree about where the article is and their

@@ -50,16 +50,24 @@ class ReplicationLag(redis.ConnectionError):
     write counts as not done (a ConnectionError, so that it is retried like one)."""
 
 
-def client_options(settings: Settings, retries: int) -> dict[str, Any]:
-    """redis-py options of every newsflow client: decoding, time-outs, retries with backoff, TLS."""
+def connection_options(settings: Settings) -> dict[str, Any]:
+    """What every newsflow client, blocking or asyncio, connects with: decoding, time-outs, TLS."""
     return {
         "decode_responses": True,
         "socket_timeout": 30,
         "socket_connect_timeout": 10,
+        **settings.redis_tls_options(),
+    }
+
+
+def client_options(settings: Settings, retries: int) -> dict[str, Any]:
+    """redis-py options of every blocking newsflow client: the connection's, plus health checks and
+    retries with backoff."""
+    return {
+        **connection_options(settings),
         "health_check_interval": 25,
         "retry": Retry(ExponentialWithJitterBackoff(base=0.1, cap=2.0), retries),
         "retry_on_error": list(RETRIED_BY_CLIENT),
-        **settings.redis_tls_options(),
     }
 
 
@@ -102,12 +110,7 @@ def connect(settings: Settings, retries: int = 3) -> redis.Redis:
 def connect_async(settings: Settings) -> aioredis.Redis:
     """An asyncio client for the settings (the web server's), at the URL or through the Sentinels;
     no retries of its own: its caller reconnects."""
-    options: dict[str, Any] = {
-        "decode_responses": True,
-        "socket_timeout": 30,
-        "socket_connect_timeout": 10,
-        **settings.redis_tls_options(),
-    }
+    options = connection_options(settings)
     if not settings.redis_sentinels:
         return aioredis.Redis.from_url(settings.redis_url.get_secret_value(), **options)
     sentinel = AsyncSentinel(  # type: ignore[no-untyped-call]
