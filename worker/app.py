@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from celery import Celery
 
+from worker.delivery.broker_transport import use_durable_transport
 from worker.settings import STAGES, Settings, get_settings
 
 
@@ -109,6 +110,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 def create_app(settings: Settings | None = None) -> Celery:
     """A Celery app for these settings, with the pipeline's tasks and signal handlers."""
     settings = settings or get_settings()
+    use_durable_transport()
     celery = Celery("newsflow", include=["worker.pipeline", "worker.runtime.signals"])
     celery.conf.update(celery_config(settings))
     return celery
