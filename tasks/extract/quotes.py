@@ -31,6 +31,7 @@ from tasks.extract.speaker_phrases import (
     PREDICATE_SUBJECT,
     Speaker,
     clause_subject,
+    find_cues,
     phrase_after,
     subject_before,
     trim_stop,
@@ -115,7 +116,7 @@ def _attribution(
     # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
     for stop in _SENTENCE_STOP.finditer(text, lo, opener + 1):
         lo = stop.end()
-    cues = [cue for cue in CUE.finditer(text, lo, opener) if not _passive(text, lo, cue)]
+    cues = [cue for cue in find_cues(text, lo, opener) if not _passive(text, lo, cue)]
     # A cue right before the quotation introduces it ("told her ‘…’, the website states").
     if cues and len(text[cues[-1].end() : opener].split()) <= 8:
         found = _from_cue(text, lo, opener, cues[-1], resolver)
@@ -152,7 +153,7 @@ def _named_before(
     if text[lo:opener].strip() or lo <= floor:
         return None
     before = max(floor, _sentence_start(starts, lo - 1))
-    cues = [c for c in CUE.finditer(text, before, lo) if c.group().lower() != "according to"]
+    cues = [c for c in find_cues(text, before, lo) if c.group().lower() != "according to"]
     return _from_cue(text, before, lo, cues[-1], resolver) if cues else None
 
 
@@ -178,7 +179,7 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
 
 def _after(text: str, lo: int, hi: int) -> Speaker | None:
     """An attribution right after the closing mark: "he said", "said Locke", "according to X"."""
-    cue = CUE.search(text, lo, hi)
+    cue = next(iter(find_cues(text, lo, hi)), None)
     if cue is None:
         return None
     word = cue.group().lower()

@@ -19,10 +19,22 @@ CUES = (
     "continued|continues|recalled|joked|texted|tweeted|posted|reads|read|described|describes|urged|"
     "urges|announced|confirmed|confirms|argued|argues|commented|declared|acknowledged|conceded|"
     "suggested|predicted|promised|promising|recommended|called|calling|branded|quoted|testified|"
-    "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call"
+    "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call|"
+    # Round 3: more verbs of saying, as common in news copy as those above.
+    "recalls|recalling|remarked|responded|quipped|snapped|shouted|yelled|screamed|exclaimed|"
+    "complained|dismissed|denied|fired back|hit back|shot back"
 )
-# "called on" is a visit (or a plea), not a quotation; "admitted on the show" is one.
-CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? on\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
+# "called on" is a visit (or a plea), "calling in sick" no saying; "admitted on the show" is one.
+CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
+# A cue word after a determiner, a possessive or a preposition is a noun ("amid reports", "the
+# claims", "over claims he lied"); an "-ing" form there is still a verb ("after saying").
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|these|those|such|amid|over|about|despite|"
+    r"following|of|with|from|in|at|for|against|among)|\w['’]s)\s+$",
+    re.IGNORECASE,
+)
+# Cue verbs that say nothing before "to" ("continued to fight", "asks to join").
+_NOT_BEFORE_TO = {"continued", "continues", "asked", "asks"}
 # A cue in the passive ("was asked", "were told") makes its subject the one spoken to.
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+$", re.IGNORECASE)
 PARTICIPLE_FORMS = re.compile(r"(?:\w+ed|told|said|read|called)$", re.IGNORECASE)
@@ -114,6 +126,19 @@ PREPOSITIONS = {
     "against",
     "like",
 }  # characters of an aside between commas that may be skipped
+
+
+def find_cues(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """The cues in ``text[lo:hi]`` used as verbs of saying."""
+    return [cue for cue in CUE.finditer(text, lo, hi) if is_saying(text, cue)]
+
+
+def is_saying(text: str, cue: re.Match[str]) -> bool:
+    """Whether a cue word is used as a verb of saying, not as a noun or before "to" + verb."""
+    word = cue.group().lower()
+    if not word.endswith("ing") and _NOUN_BEFORE.search(text, max(0, cue.start() - 12), cue.start()):
+        return False
+    return not (word in _NOT_BEFORE_TO and text[cue.end() : cue.end() + 4] == " to ")
 
 
 @dataclass(frozen=True, slots=True)

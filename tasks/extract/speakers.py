@@ -29,6 +29,7 @@ from tasks.extract.speaker_phrases import (
     PRONOUNS,
     SALIENT,
     SPOKES,
+    is_saying,
     phrase_after,
     subject_before,
 )
@@ -88,6 +89,8 @@ class Resolver:
             found: list[tuple[int, str]] = []
             for lo, hi in _between(self.quoted, len(self.text)):
                 for verb in SALIENT.finditer(self.text, lo, hi):
+                    if not is_saying(self.text, verb):
+                        continue  # "amid reports", "the claims": nouns
                     window = max(lo, verb.start() - 12)
                     if PARTICIPLE_FORMS.match(verb.group()) and PASSIVE.search(
                         self.text, window, verb.start()
