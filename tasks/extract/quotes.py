@@ -25,6 +25,7 @@ from typing import Any
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CUE,
+    LISTENER_CUES,
     PARTICIPLE_FORMS,
     PARTICIPLES,
     PASSIVE,
@@ -47,6 +48,9 @@ _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][�
 # At most this many words of a title may stand before a name in an attribution after a quotation.
 TITLE_WORDS = 5
 _NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
+# A capitalised name opening an attribution after a quotation, set off by a comma.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -76,13 +80,13 @@ def extract_quotes(
         elif speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling)):
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
-            resolver.note(closer, entity)
+            resolver.note(max(closer, speaker.end), entity)
         elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
             _inherit(quote, last)
         elif speaker := _named_before(text, starts, resolver, opener, floor):
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
-            resolver.note(closer, entity)
+            resolver.note(max(closer, speaker.end), entity)
         elif len(words) < 6 or not _sentence_like(words):
             quote.kind = "scare"
         if _is_term(words):
@@ -184,7 +188,10 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
         return None
     word = cue.group().lower()
     if not text[lo : cue.start()].strip(" ,;:—–-\n"):
-        span = phrase_after(text, cue.end(), hi)
+        span = None if word in LISTENER_CUES else phrase_after(text, cue.end(), hi)
+    elif opening := _OPENING_NAME.match(text, lo, cue.start()):
+        # A name and an aside of its own ("‘…,’ Sam Holt, 25, a nurse from Leeds, told …").
+        span = opening.span(1)
     else:
         span = subject_before(text, lo, cue.start())
         # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title

@@ -33,6 +33,8 @@ _NOUN_BEFORE = re.compile(
     r"following|of|with|from|in|at|for|against|among)|\w['’]s)\s+$",
     re.IGNORECASE,
 )
+# Cues whose object is the one spoken to: never inverted ("‘…,’ told the BBC" names no speaker).
+LISTENER_CUES = {"told", "tells", "tell", "asked", "asks"}
 # Cue verbs that say nothing before "to" ("continued to fight", "asks to join").
 _NOT_BEFORE_TO = {"continued", "continues", "asked", "asks"}
 # A cue in the passive ("was asked", "were told") makes its subject the one spoken to.

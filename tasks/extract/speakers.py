@@ -19,6 +19,7 @@ from tasks.extract.speaker_phrases import (
     DETERMINERS,
     HONORIFICS,
     INDEFINITE,
+    LISTENER_CUES,
     ORG_NOUNS,
     PARTICIPLE_FORMS,
     PASSIVE,
@@ -97,8 +98,10 @@ class Resolver:
                     ):
                         continue  # "Henry was asked": not a speaker
                     span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
-                    if _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start()) and (
-                        _INVERTED_AFTER.match(self.text, verb.end())
+                    if (
+                        _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start())
+                        and _INVERTED_AFTER.match(self.text, verb.end())
+                        and verb.group().lower() not in LISTENER_CUES
                     ):
                         # "…, said fertility specialist Dr. David Tourgeman": the person after it.
                         inverted = phrase_after(self.text, verb.end(), hi)

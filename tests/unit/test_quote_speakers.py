@@ -38,3 +38,24 @@ def test_more_verbs_of_saying_are_cues(text: str) -> None:
 def test_a_cue_word_used_as_a_noun_or_before_to_is_no_cue(text: str, speaker: str) -> None:
     (quote,) = quotes_of(text, people=("Ann Lee",))
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry was late. ‘We waited all night,’ Åsa Berg, a nurse from Umeå, Sweden, told the paper.",
+        "The ferry was late. ‘We waited all night,’ Åsa Berg, 31, who was on board, told the paper.",
+    ],
+)
+def test_a_name_opening_the_attribution_speaks_whatever_aside_follows(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Åsa Berg",), places=("Umeå", "Sweden"))
+    assert (quote.speaker, quote.speaker_entity) == ("Åsa Berg", "Åsa Berg")
+
+
+def test_the_one_told_is_never_the_speaker() -> None:
+    text = (
+        "‘We waited all night,’ Åsa Berg, 31, who was on board, told Radio North. "
+        "‘Nobody came to help,’ she said."
+    )
+    first, second = quotes_of(text, people=("Åsa Berg", "Radio North"))
+    assert first.speaker_entity == second.speaker_entity == "Åsa Berg"
