@@ -81,7 +81,9 @@ def extract_quotes(
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
             resolver.note(max(closer, speaker.end), entity)
-        elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
+        elif (
+            last is not None and last.speaker is not None and _continues(text, starts, resolver, last, quote)
+        ):
             _inherit(quote, last)
         elif speaker := _named_before(text, starts, resolver, opener, floor):
             entity = resolver.resolve(speaker.start, speaker.end)
@@ -225,14 +227,20 @@ def _inherit(quote: Quote, last: Quote) -> None:
     quote.speaker_start, quote.speaker_end = last.speaker_start, last.speaker_end
 
 
-def _continues(starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
+def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
     """Whether a quotation without an attribution goes on from the one before: in the same
     sentence, or a sentence of its own soon after, with nobody else named in between."""
     if any(name != last.speaker_entity for name in resolver.people_between(last.end, quote.start)):
         return False
-    if _sentence_start(starts, last.end) == _sentence_start(starts, quote.start):
+    sentence = _sentence_start(starts, quote.start)
+    if _sentence_start(starts, last.end) == sentence:
         return True
-    return _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
+    # A sentence of its own: no words of the narration before it ("By writing ‘American Pie,’ …").
+    lo = max(sentence, last.end + 1)
+    for stop in _SENTENCE_STOP.finditer(text, lo, quote.start):
+        lo = stop.end()
+    opens = not re.search(r"\w", text[lo : _mark_before(text, quote.start)])
+    return opens and _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
 
 
 def _is_title(words: list[str]) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.extract.quotes import extract_quotes
+from tasks.models import CanonicalEntity, EntityMention, Span
 from tests.unit.test_quotes import quotes_of
 
 
@@ -59,3 +61,20 @@ def test_the_one_told_is_never_the_speaker() -> None:
     )
     first, second = quotes_of(text, people=("Åsa Berg", "Radio North"))
     assert first.speaker_entity == second.speaker_entity == "Åsa Berg"
+
+
+def test_a_quotation_inside_narration_does_not_carry_on_the_last_speaker() -> None:
+    text = "‘We sang all night,’ said Ann Lee. Her band then recorded ‘Green Fields,’ a song about home."
+    first, second = quotes_of(text, people=("Ann Lee",))
+    assert first.speaker_entity == "Ann Lee"
+    assert second.speaker is None
+
+
+def test_a_quotation_opening_its_sentence_carries_on_even_where_the_model_missed_the_stop() -> None:
+    text = "Ann Lee said: ‘We sang all night.’ She was tired. ‘We will sing again.’"
+    cut = text.index("She")
+    one_sentence = [Span(start=0, end=cut - 1), Span(start=cut, end=len(text))]  # the model's cut
+    mentions = [EntityMention(start=0, end=7, text="Ann Lee", label="PERSON")]
+    entities = [CanonicalEntity(name="Ann Lee", label="PERSON", count=1, mentions=[Span(start=0, end=7)])]
+    first, second = extract_quotes(text, one_sentence, mentions, entities)
+    assert first.speaker_entity == second.speaker_entity == "Ann Lee"
