@@ -25,6 +25,7 @@ from typing import Any
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CUE,
+    HONORIFICS,
     LISTENER_CUES,
     PARTICIPLE_FORMS,
     PARTICIPLES,
@@ -48,6 +49,8 @@ _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][�
 # At most this many words of a title may stand before a name in an attribution after a quotation.
 TITLE_WORDS = 5
 _NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
+# A cue right after "and" or "but" (an adverb between aside) shares the subject of the verb before.
+_AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s+)?$", re.IGNORECASE)
 # A capitalised name opening an attribution after a quotation, set off by a comma.
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
@@ -77,7 +80,13 @@ def extract_quotes(
         quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")
         if titles[index]:
             quote.kind = "scare"
-        elif speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling)):
+        elif (speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling))) and (
+            speaker.start < 0
+        ):
+            if last is not None and last.speaker is not None:  # "… ‘…’ and said ‘…’"
+                _inherit(quote, last)
+                quote.cue = speaker.cue
+        elif speaker:
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
             resolver.note(max(closer, speaker.end), entity)
@@ -174,6 +183,17 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
         span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
         span = span or clause_subject(text, lo, start)
+    elif _AND_BEFORE.search(text, lo, start):
+        # "Kim Lee met the mayor and told him ‘…’": the subject of the verb before "and", the
+        # first person of its clause; none in reach, the speaker of the quotation before it
+        # ("Kim Lee called it ‘a mess’ and said that …‘…’").
+        clause = max(lo, text.rfind(",", lo, start) + 1)
+        span = resolver.first_person(clause, start)
+        if span and not set(text[clause : span[0]].split()) <= HONORIFICS:
+            span = None  # a person inside the clause is no subject ("… that killed Lane but added")
+        if span is None and not re.search(r"\w", text[lo:clause]) and not clause_subject(text, clause, start):
+            return Speaker(-1, -1, word)
+        span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     else:
         span = (
             subject_before(text, lo, start)

@@ -78,3 +78,21 @@ def test_a_quotation_opening_its_sentence_carries_on_even_where_the_model_missed
     entities = [CanonicalEntity(name="Ann Lee", label="PERSON", count=1, mentions=[Span(start=0, end=7)])]
     first, second = extract_quotes(text, one_sentence, mentions, entities)
     assert first.speaker_entity == second.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_and_shares_the_subject_of_the_verb_before() -> None:
+    text = "Tom Reed says that when the gate fell, Ann Lee ran out and told her son ‘stay inside’ at once."
+    (quote,) = quotes_of(text, people=("Tom Reed", "Ann Lee"))
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_and_with_a_quotation_before_it_keeps_that_quotation_s_speaker() -> None:
+    text = "Ann Lee called the plan ‘a waste of money’ and said Tom Reed had ‘no idea’ what to do."
+    first, second = quotes_of(text, people=("Ann Lee", "Tom Reed"))
+    assert first.speaker_entity == second.speaker_entity == "Ann Lee"
+
+
+def test_a_person_inside_the_clause_before_and_is_no_subject() -> None:
+    text = "Jo Hart, a lawyer, admitted her client had hit Tom Reed but added he was ‘not a violent man’."
+    (quote,) = quotes_of(text, people=("Jo Hart", "Tom Reed"))
+    assert quote.speaker_entity == "Jo Hart"
