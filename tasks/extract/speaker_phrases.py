@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.extract.names import HONORIFICS as NAME_HONORIFICS
+
 CUES = (
     "according to|said|says|say|saying|told|tells|tell|telling|added|adds|adding|explained|explains|"
     "explaining|wrote|writes|insisted|insists|claimed|claims|claiming|alleged|alleges|stated|states|"
@@ -112,7 +114,8 @@ _APPOSITIVE_MAX = 160
 _PLACE_PREPOSITIONS = {"in", "at", "from"}
 # A preposition after the head of a speaker phrase: what follows it is not the speaker.
 PREPOSITION_IN_PHRASE = re.compile(r"\s(?:in|at|from|for|of)\s")
-HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"}
+# Honorifics as written, with or without a stop ("Mr", "Mr.").
+HONORIFICS = NAME_HONORIFICS | {f"{word}." for word in NAME_HONORIFICS}
 PREPOSITIONS = {
     "with",
     "to",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.extract.names import HONORIFICS, TITLE_WORDS
 from tasks.extract.quotes import extract_quotes
+from tasks.extract.speaker_phrases import HONORIFICS as PHRASE_HONORIFICS
 from tasks.models import CanonicalEntity, EntityMention, Span
 from tests.unit.test_quotes import quotes_of
 
@@ -96,3 +98,17 @@ def test_a_person_inside_the_clause_before_and_is_no_subject() -> None:
     text = "Jo Hart, a lawyer, admitted her client had hit Tom Reed but added he was ‘not a violent man’."
     (quote,) = quotes_of(text, people=("Jo Hart", "Tom Reed"))
     assert quote.speaker_entity == "Jo Hart"
+
+
+def test_honorifics_are_one_list_and_all_title_words() -> None:
+    assert {word.lower() for word in HONORIFICS} <= TITLE_WORDS
+    assert {"Mr", "Mr.", "Dame", "Dame."} <= PHRASE_HONORIFICS
+
+
+def test_dame_before_a_surname_tells_her_sex() -> None:
+    text = (
+        "Ann Lee met Tom Reed and his staff on Monday. "
+        "Dame Lee insisted the vote would not change. But she added it was ‘another matter’ now."
+    )
+    (quote,) = quotes_of(text, people=("Ann Lee", "Tom Reed"))
+    assert (quote.speaker, quote.speaker_entity) == ("she", "Ann Lee")
