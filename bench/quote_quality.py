@@ -53,6 +53,8 @@ class Found:
     speaker: tuple[int, int] | None
     name: str | None
     kind: str = "direct"
+    # Whether the system says the speaker is a named entity; None: judge by capitals in ``name``.
+    named: bool | None = None
 
 
 @dataclass
@@ -159,7 +161,12 @@ def run_stage(nlp: Any, articles: list[dict[str, Any]], texts: dict[str, str]) -
         found["seconds"] += time.process_time() - clock
         found[article.id] = [
             Found(
-                q.start, q.end, _pair(q.speaker_start, q.speaker_end), q.speaker_entity or q.speaker, q.kind
+                q.start,
+                q.end,
+                _pair(q.speaker_start, q.speaker_end),
+                q.speaker_entity or q.speaker,
+                q.kind,
+                named=q.speaker_entity is not None,
             )
             for q in quotes
         ]
@@ -254,6 +261,8 @@ def _speaker_right(gold: dict[str, Any], p: Found) -> bool:
         return p.name is not None and _same_name(gold["speaker_entity"], p.name)
     if gold["speaker_start"] is None:
         return p.speaker is None
+    if p.named is not None:  # the stage says whether it named someone ("an FBI source": no)
+        return _mention_right(gold, p) and not p.named
     return _mention_right(gold, p) and (p.name is None or not any(c.isupper() for c in p.name[1:]))
 
 

@@ -18,6 +18,12 @@ TITLE_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
+# Courtesy titles before a name, by the sex they tell ("Ms Sturgeon"); "Dr" tells none. The one
+# list the quote speakers use (all are TITLE_WORDS too).
+MEN_HONORIFICS = frozenset({"Mr", "Sir", "Lord"})
+WOMEN_HONORIFICS = frozenset({"Mrs", "Ms", "Miss", "Lady", "Dame"})
+HONORIFICS = MEN_HONORIFICS | WOMEN_HONORIFICS | {"Dr"}
+
 # Title words that only describe a role ("National Security" of "National Security Adviser", the
 # "Army" of "Army Chief"): a run of title words names a role only if it holds another title word.
 ROLE_MODIFIERS = frozenset(

@@ -25,12 +25,15 @@ from typing import Any
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CUE,
+    HONORIFICS,
+    LISTENER_CUES,
     PARTICIPLE_FORMS,
     PARTICIPLES,
     PASSIVE,
     PREDICATE_SUBJECT,
     Speaker,
     clause_subject,
+    find_cues,
     phrase_after,
     subject_before,
     trim_stop,
@@ -46,6 +49,11 @@ _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][�
 # At most this many words of a title may stand before a name in an attribution after a quotation.
 TITLE_WORDS = 5
 _NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
+# A cue right after "and" or "but" (an adverb between aside) shares the subject of the verb before.
+_AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s+)?$", re.IGNORECASE)
+# A capitalised name opening an attribution after a quotation, set off by a comma.
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -72,16 +80,24 @@ def extract_quotes(
         quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")
         if titles[index]:
             quote.kind = "scare"
-        elif speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling)):
+        elif (speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling))) and (
+            speaker.start < 0
+        ):
+            if last is not None and last.speaker is not None:  # "… ‘…’ and said ‘…’"
+                _inherit(quote, last)
+                quote.cue = speaker.cue
+        elif speaker:
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
-            resolver.note(closer, entity)
-        elif last is not None and last.speaker is not None and _continues(starts, resolver, last, quote):
+            resolver.note(max(closer, speaker.end), entity)
+        elif (
+            last is not None and last.speaker is not None and _continues(text, starts, resolver, last, quote)
+        ):
             _inherit(quote, last)
         elif speaker := _named_before(text, starts, resolver, opener, floor):
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
-            resolver.note(closer, entity)
+            resolver.note(max(closer, speaker.end), entity)
         elif len(words) < 6 or not _sentence_like(words):
             quote.kind = "scare"
         if _is_term(words):
@@ -115,7 +131,7 @@ def _attribution(
     # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
     for stop in _SENTENCE_STOP.finditer(text, lo, opener + 1):
         lo = stop.end()
-    cues = [cue for cue in CUE.finditer(text, lo, opener) if not _passive(text, lo, cue)]
+    cues = [cue for cue in find_cues(text, lo, opener) if not _passive(text, lo, cue)]
     # A cue right before the quotation introduces it ("told her ‘…’, the website states").
     if cues and len(text[cues[-1].end() : opener].split()) <= 8:
         found = _from_cue(text, lo, opener, cues[-1], resolver)
@@ -152,7 +168,7 @@ def _named_before(
     if text[lo:opener].strip() or lo <= floor:
         return None
     before = max(floor, _sentence_start(starts, lo - 1))
-    cues = [c for c in CUE.finditer(text, before, lo) if c.group().lower() != "according to"]
+    cues = [c for c in find_cues(text, before, lo) if c.group().lower() != "according to"]
     return _from_cue(text, before, lo, cues[-1], resolver) if cues else None
 
 
@@ -167,6 +183,17 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
         span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
         span = span or clause_subject(text, lo, start)
+    elif _AND_BEFORE.search(text, lo, start):
+        # "Kim Lee met the mayor and told him ‘…’": the subject of the verb before "and", the
+        # first person of its clause; none in reach, the speaker of the quotation before it
+        # ("Kim Lee called it ‘a mess’ and said that …‘…’").
+        clause = max(lo, text.rfind(",", lo, start) + 1)
+        span = resolver.first_person(clause, start)
+        if span and not set(text[clause : span[0]].split()) <= HONORIFICS:
+            span = None  # a person inside the clause is no subject ("… that killed Lane but added")
+        if span is None and not re.search(r"\w", text[lo:clause]) and not clause_subject(text, clause, start):
+            return Speaker(-1, -1, word)
+        span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     else:
         span = (
             subject_before(text, lo, start)
@@ -178,12 +205,15 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
 
 def _after(text: str, lo: int, hi: int) -> Speaker | None:
     """An attribution right after the closing mark: "he said", "said Locke", "according to X"."""
-    cue = CUE.search(text, lo, hi)
+    cue = next(iter(find_cues(text, lo, hi)), None)
     if cue is None:
         return None
     word = cue.group().lower()
     if not text[lo : cue.start()].strip(" ,;:—–-\n"):
-        span = phrase_after(text, cue.end(), hi)
+        span = None if word in LISTENER_CUES else phrase_after(text, cue.end(), hi)
+    elif opening := _OPENING_NAME.match(text, lo, cue.start()):
+        # A name and an aside of its own ("‘…,’ Sam Holt, 25, a nurse from Leeds, told …").
+        span = opening.span(1)
     else:
         span = subject_before(text, lo, cue.start())
         # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
@@ -217,14 +247,20 @@ def _inherit(quote: Quote, last: Quote) -> None:
     quote.speaker_start, quote.speaker_end = last.speaker_start, last.speaker_end
 
 
-def _continues(starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
+def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
     """Whether a quotation without an attribution goes on from the one before: in the same
     sentence, or a sentence of its own soon after, with nobody else named in between."""
     if any(name != last.speaker_entity for name in resolver.people_between(last.end, quote.start)):
         return False
-    if _sentence_start(starts, last.end) == _sentence_start(starts, quote.start):
+    sentence = _sentence_start(starts, quote.start)
+    if _sentence_start(starts, last.end) == sentence:
         return True
-    return _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
+    # A sentence of its own: no words of the narration before it ("By writing ‘American Pie,’ …").
+    lo = max(sentence, last.end + 1)
+    for stop in _SENTENCE_STOP.finditer(text, lo, quote.start):
+        lo = stop.end()
+    opens = not re.search(r"\w", text[lo : _mark_before(text, quote.start)])
+    return opens and _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
 
 
 def _is_title(words: list[str]) -> bool:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
 from tasks.extract.speaker_phrases import (
     DETERMINERS,
     HONORIFICS,
     INDEFINITE,
+    LISTENER_CUES,
     ORG_NOUNS,
     PARTICIPLE_FORMS,
     PASSIVE,
@@ -29,18 +31,19 @@ from tasks.extract.speaker_phrases import (
     PRONOUNS,
     SALIENT,
     SPOKES,
+    is_saying,
     phrase_after,
     subject_before,
 )
 from tasks.models import EntityMention
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
-_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+$")
-_HONORIFIC_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lady|Lord)\.?\s+([A-Z][\w'’-]+)")
+_SEXED = "|".join(sorted(MEN_HONORIFICS | WOMEN_HONORIFICS))
+_HONORIFIC_NAME = re.compile(rf"\b({_SEXED})\.?\s+([A-Z][\w'’-]+)")
 _TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
 _NUMERIC = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
-_FEMININE = {"mrs", "mrs.", "ms", "ms.", "miss", "lady", "she", "her", "hers"}
+_FEMININE = {word.lower() for word in WOMEN_HONORIFICS} | {"she", "her", "hers"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
 _INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
 _INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
@@ -88,14 +91,18 @@ class Resolver:
             found: list[tuple[int, str]] = []
             for lo, hi in _between(self.quoted, len(self.text)):
                 for verb in SALIENT.finditer(self.text, lo, hi):
+                    if not is_saying(self.text, verb):
+                        continue  # "amid reports", "the claims": nouns
                     window = max(lo, verb.start() - 12)
                     if PARTICIPLE_FORMS.match(verb.group()) and PASSIVE.search(
                         self.text, window, verb.start()
                     ):
                         continue  # "Henry was asked": not a speaker
                     span = subject_before(self.text, max(lo, verb.start() - 200), verb.start())
-                    if _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start()) and (
-                        _INVERTED_AFTER.match(self.text, verb.end())
+                    if (
+                        _INVERTED_BEFORE.search(self.text, max(lo, verb.start() - 3), verb.start())
+                        and _INVERTED_AFTER.match(self.text, verb.end())
+                        and verb.group().lower() not in LISTENER_CUES
                     ):
                         # "…, said fertility specialist Dr. David Tourgeman": the person after it.
                         inverted = phrase_after(self.text, verb.end(), hi)
@@ -285,7 +292,7 @@ class Resolver:
         """The entity of these labels, named before, whose name holds a capitalised word of the
         phrase ("Julia" for Julia Louis-Dreyfus, when the model did not take it for a name)."""
         wanted = {w.strip(".,'’s") for w in words if w[:1].isupper() and w.lower() not in DETERMINERS}
-        wanted -= {"Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "The"}
+        wanted -= HONORIFICS | {"The"}
         if not wanted:
             return None
         for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):

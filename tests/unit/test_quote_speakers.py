@@ -1,0 +1,114 @@
+"""Speaker rules of round 3 (issue 19), on author-written sentences with entities given by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract.names import HONORIFICS, TITLE_WORDS
+from tasks.extract.quotes import extract_quotes
+from tasks.extract.speaker_phrases import HONORIFICS as PHRASE_HONORIFICS
+from tasks.models import CanonicalEntity, EntityMention, Span
+from tests.unit.test_quotes import quotes_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain fell. “We played well in the second half,” recalls Ann Lee.",
+        "Rain fell. “We played well in the second half,” Ann Lee fired back.",
+        "Rain fell. Ann Lee dismissed the claims as “plain wrong” on Monday.",
+        "Rain fell. Ann Lee shouted across the pitch: “Keep going!”",
+    ],
+)
+def test_more_verbs_of_saying_are_cues(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Ann Lee",))
+    assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "reports" after a preposition is a noun: the attribution after the quotation names the speaker.
+        (
+            "Crowds gathered amid reports of a fire ‘Nobody is hurt,’ a fire officer told reporters.",
+            "a fire officer",
+        ),
+        # "continued to" is no saying: the cue before it is.
+        ("Ann Lee said the team continued to train ‘as hard as ever’ all week.", "Ann Lee"),
+        # "asks to" is no saying either.
+        ("Ann Lee says nobody who asks to join will be ‘turned away’ this year.", "Ann Lee"),
+    ],
+)
+def test_a_cue_word_used_as_a_noun_or_before_to_is_no_cue(text: str, speaker: str) -> None:
+    (quote,) = quotes_of(text, people=("Ann Lee",))
+    assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry was late. ‘We waited all night,’ Åsa Berg, a nurse from Umeå, Sweden, told the paper.",
+        "The ferry was late. ‘We waited all night,’ Åsa Berg, 31, who was on board, told the paper.",
+    ],
+)
+def test_a_name_opening_the_attribution_speaks_whatever_aside_follows(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Åsa Berg",), places=("Umeå", "Sweden"))
+    assert (quote.speaker, quote.speaker_entity) == ("Åsa Berg", "Åsa Berg")
+
+
+def test_the_one_told_is_never_the_speaker() -> None:
+    text = (
+        "‘We waited all night,’ Åsa Berg, 31, who was on board, told Radio North. "
+        "‘Nobody came to help,’ she said."
+    )
+    first, second = quotes_of(text, people=("Åsa Berg", "Radio North"))
+    assert first.speaker_entity == second.speaker_entity == "Åsa Berg"
+
+
+def test_a_quotation_inside_narration_does_not_carry_on_the_last_speaker() -> None:
+    text = "‘We sang all night,’ said Ann Lee. Her band then recorded ‘Green Fields,’ a song about home."
+    first, second = quotes_of(text, people=("Ann Lee",))
+    assert first.speaker_entity == "Ann Lee"
+    assert second.speaker is None
+
+
+def test_a_quotation_opening_its_sentence_carries_on_even_where_the_model_missed_the_stop() -> None:
+    text = "Ann Lee said: ‘We sang all night.’ She was tired. ‘We will sing again.’"
+    cut = text.index("She")
+    one_sentence = [Span(start=0, end=cut - 1), Span(start=cut, end=len(text))]  # the model's cut
+    mentions = [EntityMention(start=0, end=7, text="Ann Lee", label="PERSON")]
+    entities = [CanonicalEntity(name="Ann Lee", label="PERSON", count=1, mentions=[Span(start=0, end=7)])]
+    first, second = extract_quotes(text, one_sentence, mentions, entities)
+    assert first.speaker_entity == second.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_and_shares_the_subject_of_the_verb_before() -> None:
+    text = "Tom Reed says that when the gate fell, Ann Lee ran out and told her son ‘stay inside’ at once."
+    (quote,) = quotes_of(text, people=("Tom Reed", "Ann Lee"))
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_and_with_a_quotation_before_it_keeps_that_quotation_s_speaker() -> None:
+    text = "Ann Lee called the plan ‘a waste of money’ and said Tom Reed had ‘no idea’ what to do."
+    first, second = quotes_of(text, people=("Ann Lee", "Tom Reed"))
+    assert first.speaker_entity == second.speaker_entity == "Ann Lee"
+
+
+def test_a_person_inside_the_clause_before_and_is_no_subject() -> None:
+    text = "Jo Hart, a lawyer, admitted her client had hit Tom Reed but added he was ‘not a violent man’."
+    (quote,) = quotes_of(text, people=("Jo Hart", "Tom Reed"))
+    assert quote.speaker_entity == "Jo Hart"
+
+
+def test_honorifics_are_one_list_and_all_title_words() -> None:
+    assert {word.lower() for word in HONORIFICS} <= TITLE_WORDS
+    assert {"Mr", "Mr.", "Dame", "Dame."} <= PHRASE_HONORIFICS
+
+
+def test_dame_before_a_surname_tells_her_sex() -> None:
+    text = (
+        "Ann Lee met Tom Reed and his staff on Monday. "
+        "Dame Lee insisted the vote would not change. But she added it was ‘another matter’ now."
+    )
+    (quote,) = quotes_of(text, people=("Ann Lee", "Tom Reed"))
+    assert (quote.speaker, quote.speaker_entity) == ("she", "Ann Lee")
