@@ -208,3 +208,38 @@ def test_dlq_commands_list_show_replay_and_purge(running_worker: RunningWorker) 
     purged = run_cli(env, "dlq", "purge", "--yes")
     assert purged.returncode == 0 and purged.stdout.startswith("purged ")
     assert running_worker.client.xlen(settings.dead_letter_stream) == 0
+
+
+def test_a_refused_message_whose_dead_letter_cannot_be_written_is_kept(tmp_path: Path) -> None:
+    """Dead letters refused by Redis (here: the worker's user may not XADD): the refused message
+    goes back on its queue, not away; once the write is allowed it is dead-lettered, once."""
+    with LocalRedis() as server:
+        admin = server.client()
+        password = secrets.token_hex(8)
+        admin.acl_setuser("nfworker", enabled=True, passwords=[f"+{password}"], keys=["*"], channels=["*"],
+                          commands=["+@all", "-xadd"])  # fmt: skip
+        url = f"redis://nfworker:{password}@127.0.0.1:{server.port}/0"
+        with dedicated_worker(url, tmp_path) as worker:
+            settings = settings_of(worker)
+            queue = settings.queue("clean")
+            tag = secrets.token_hex(4)
+            with Connection(server.url) as connection:
+                connection.Producer(serializer="json").publish(
+                    {"not a task": tag}, exchange=queue, routing_key=queue, declare=[]
+                )
+            refusal = "could not dead-letter a refused message"
+            wait_until(lambda: refusal in worker.log(), 60, "a refused dead-letter write")
+            assert not admin.exists(settings.dead_letter_stream)
+            admin.acl_setuser("nfworker", enabled=True, commands=["+xadd"])
+
+            def letters() -> list[dict[str, str]]:
+                def body(letter: dict[str, str]) -> str:
+                    raw = base64.b64decode(json.loads(letter["payload"])["body_base64"])
+                    return raw.decode("utf-8", "replace")
+
+                return [d for d in dead_letters(worker) if tag in body(d)]
+
+            wait_until(lambda: bool(letters()), 60, "the refused message in the dead letters")
+            time.sleep(2)
+            assert len(letters()) == 1
+            assert letters()[0]["error_class"] == "RefusedMessage"

@@ -2,13 +2,15 @@
 
 Celery drops a message it will not decode (a pickle, when only JSON is accepted), an unknown task or
 a malformed one, after logging its body. We keep the refusal (such a message is never deserialised:
-its raw bytes are stored base64-encoded), but dead-letter it with the reason, and log no body.
+its raw bytes are stored base64-encoded), but dead-letter it with the reason, and log no body. It is
+acknowledged only once its dead letter is written; if that fails it goes back on its queue.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import time
 from typing import Any
 
 from celery.worker.consumer import Consumer
@@ -20,6 +22,7 @@ from worker.stores.redis_client import shared_client
 
 log = logging.getLogger(__name__)
 MAX_RAW_BYTES = 64 * 1024
+REQUEUE_PAUSE_SECONDS = 1.0
 
 
 def _raw(message: Any) -> dict[str, Any]:
@@ -35,8 +38,8 @@ def _raw(message: Any) -> dict[str, Any]:
     }
 
 
-def dead_letter_message(message: Any, reason: str) -> None:
-    """Put a refused queue message in the dead-letter stream, undecoded."""
+def dead_letter_message(message: Any, reason: str) -> bool:
+    """Put a refused queue message in the dead-letter stream, undecoded; False if it could not be."""
     raw = _raw(message)
     routing = (message.delivery_info or {}).get("routing_key") or ""
     stage = routing.rsplit(".", 1)[-1] if routing else "consume"
@@ -51,11 +54,30 @@ def dead_letter_message(message: Any, reason: str) -> None:
             payload=raw,
             attempts=1,
         )
-    except Exception:  # the message is acked below either way; say that the record failed
-        log.exception("could not dead-letter a refused message", extra={"content_type": raw["content_type"]})
+    except Exception:
+        log.exception(
+            "could not dead-letter a refused message: it goes back on its queue",
+            extra={"content_type": raw["content_type"]},
+        )
+        return False
     log.warning(
         "message refused", extra={"reason": reason, "content_type": raw["content_type"], "task": raw["task"]}
     )
+    return True
+
+
+def settle_refused(message: Any, reason: str) -> None:
+    """Acknowledge a refused message once its dead letter is written; else put it back on its
+    queue (after a pause, so a dead-letter stream that keeps refusing writes is no busy loop), so
+    that a refused message is never dropped without a trace."""
+    if dead_letter_message(message, reason):
+        message.ack()
+        return
+    time.sleep(REQUEUE_PAUSE_SECONDS)
+    try:
+        message.reject(requeue=True)
+    except Exception:  # Redis is away: the message stays unacknowledged and comes back from there
+        log.warning("could not put a refused message back on its queue yet", exc_info=True)
 
 
 class NewsflowConsumer(Consumer):  # type: ignore[misc]
@@ -63,20 +85,16 @@ class NewsflowConsumer(Consumer):  # type: ignore[misc]
 
     def on_decode_error(self, message: Any, exc: Exception) -> None:
         """A message in a content type we do not accept (pickle) or that does not decode."""
-        dead_letter_message(message, f"undecodable or disallowed content ({type(exc).__name__}: {exc})"[:500])
-        message.ack()
+        settle_refused(message, f"undecodable or disallowed content ({type(exc).__name__}: {exc})"[:500])
 
     def on_unknown_message(self, body: Any, message: Any) -> None:
         """A message that is not a Celery task message."""
-        dead_letter_message(message, "not a task message")
-        message.ack()
+        settle_refused(message, "not a task message")
 
     def on_unknown_task(self, body: Any, message: Any, exc: Exception) -> None:
         """A task message naming a task this worker does not have."""
-        dead_letter_message(message, f"unknown task {(message.headers or {}).get('task')!r}")
-        message.ack()
+        settle_refused(message, f"unknown task {(message.headers or {}).get('task')!r}")
 
     def on_invalid_task(self, body: Any, message: Any, exc: Exception) -> None:
         """A task message whose fields are malformed."""
-        dead_letter_message(message, f"invalid task message ({type(exc).__name__})")
-        message.ack()
+        settle_refused(message, f"invalid task message ({type(exc).__name__})")
