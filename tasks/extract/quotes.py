@@ -218,7 +218,9 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
         span = subject_before(text, lo, cue.start())
         # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
         # before a name aside ("‘…,’ NASA chief scientist Ellen Stofan said").
-        if span and len(text[lo : span[0]].split()) > 1 and not _title_before(text[lo : span[0]]):
+        # "‘…’, as Ann Lee calls it" opens with "as".
+        opening = re.sub(r"^[\s,;:—–-]*(?:as\s+)?", "", text[lo : span[0]]) if span else ""
+        if span and len(opening.split()) > 1 and not _title_before(opening):
             span = None
     return Speaker(span[0], span[1], word) if span else None
 

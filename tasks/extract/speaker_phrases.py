@@ -24,10 +24,12 @@ CUES = (
     "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call|"
     # Round 3: more verbs of saying, as common in news copy as those above.
     "recalls|recalling|remarked|responded|quipped|snapped|shouted|yelled|screamed|exclaimed|"
-    "complained|dismissed|denied|fired back|hit back|shot back"
+    "complained|dismissed|denied|fired back|hit back|shot back|"
+    # Round 4: the present forms of verbs above, and "remembers" beside "recalls".
+    "suggests|calls|remembers"
 )
 # "called on" is a visit (or a plea), "calling in sick" no saying; "admitted on the show" is one.
-CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
+CUE = re.compile(rf"(?<!\w)(?<!\w-)(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
 # A cue word after a determiner, a possessive or a preposition is a noun ("amid reports", "the
 # claims", "over claims he lied"); an "-ing" form there is still a verb ("after saying").
 _NOUN_BEFORE = re.compile(
@@ -163,7 +165,7 @@ def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None
         words.pop()
     if words and words[-1][2].lower() in {"who", "which", "as"}:
         words.pop()  # "a singer who claims", "quoted Mr X as saying"
-    if words and words[-1][2] in {",", "–", "—"} and lo < words[-1][0]:
+    if words and words[-1][2] in {",", "–", "—", "-"} and lo < words[-1][0]:
         words = _without_aside(words)
     if words and words[-1][2] == ")":  # "Mr Hanson (pictured) said"
         opening = max((i for i, w in enumerate(words) if w[2] == "("), default=None)

@@ -112,3 +112,22 @@ def test_dame_before_a_surname_tells_her_sex() -> None:
     )
     (quote,) = quotes_of(text, people=("Ann Lee", "Tom Reed"))
     assert (quote.speaker, quote.speaker_entity) == ("she", "Ann Lee")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain fell. ‘The roof leaked all winter,’ Ann Lee remembers.",
+        "Rain fell. Ann Lee suggests the plan was ‘rushed’ and ‘badly costed’ from the start.",
+        "Rain fell. The firm sells ‘luxury living’, as Ann Lee calls it, to buyers abroad.",
+    ],
+)
+def test_round_four_verbs_of_saying_are_cues(text: str) -> None:
+    quote = quotes_of(text, people=("Ann Lee",))[0]
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_a_spaced_dash_closing_an_aside_is_a_cue() -> None:
+    text = "Rain fell. Ann Lee - a lawyer and critic -suggests the firm was ‘careless’ with data."
+    (quote,) = quotes_of(text, people=("Ann Lee",))
+    assert quote.speaker_entity == "Ann Lee"
