@@ -54,6 +54,9 @@ _AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s
 # A capitalised name opening an attribution after a quotation, set off by a comma.
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
+# Words that show a person is inside a clause, not opening it ("that police chased two Acme staff").
+_NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
+_JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -181,8 +184,13 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         # "Julia discussed it with Page Six, explaining …": the clause before the comma first.
         comma = text.rfind(",", lo, start)
         clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
-        span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
-        span = span or clause_subject(text, lo, start)
+        span = _opening_person(text, resolver, clause, comma)
+        if span is None and not clause_subject(text, clause, comma):
+            # A clause with no subject of its own ("… said it was ‘odd’ that police chased two
+            # Acme staff, adding: ‘…’"): the person opening the sentence, also across a quotation.
+            sentence = resolver.sentence_starts[bisect_right(resolver.sentence_starts, lo) - 1]
+            span = _opening_person(text, resolver, min(sentence, lo), comma)
+        span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     elif _AND_BEFORE.search(text, lo, start):
         # "Kim Lee met the mayor and told him ‘…’": the subject of the verb before "and", the
         # first person of its clause; none in reach, the speaker of the quotation before it
@@ -201,6 +209,20 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
             or clause_subject(text, lo, start)
         )
     return Speaker(span[0], span[1], word) if span else None
+
+
+def _opening_person(text: str, resolver: Resolver, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first person of ``text[lo:hi]`` when they open it, after a title at most."""
+    span = resolver.first_person(lo, hi)
+    opening = text[lo : span[0]] if span else ""
+    words = opening.lower().split()
+    # A relative or joining word may stand before them ("which Julia discussed", "and Ann Lee").
+    if span and (
+        (len(words) <= 1 and set(words) <= _JOINING)
+        or (_title_before(opening) and not set(words) & _NOT_OPENING)
+    ):
+        return span
+    return None
 
 
 def _after(text: str, lo: int, hi: int) -> Speaker | None:

@@ -313,7 +313,7 @@ class Resolver:
         for word in _CAPITALISED.finditer(self.text, lo, hi):
             if word.group() in self.person_words:
                 found.append((word.start(), word.end()))
-        for start, end in sorted(found):
+        for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
             previous = self.text[max(lo, start - 12) : start].split()
             if self.text[end : end + 2] in {"'s", "’s"}:
                 continue  # "Luna's lawyer, Jim Berry, … added": the owner is not the subject

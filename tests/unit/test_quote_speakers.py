@@ -131,3 +131,21 @@ def test_a_cue_after_a_spaced_dash_closing_an_aside_is_a_cue() -> None:
     text = "Rain fell. Ann Lee - a lawyer and critic -suggests the firm was ‘careless’ with data."
     (quote,) = quotes_of(text, people=("Ann Lee",))
     assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain fell. Critic Ann Lee said it was ‘odd’ that police chased two Acme staff, adding: ‘Stop now.’",
+        "Rain fell. Ann Lee had been ‘very upset’ and refused to leave on Monday, calling them ‘my friends.’",
+    ],
+)
+def test_a_participle_with_no_subject_in_its_clause_takes_the_sentence_opener(text: str) -> None:
+    quote = quotes_of(text, people=("Ann Lee",), orgs=("Acme",))[-1]
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_the_whole_name_is_the_mention_not_its_first_word() -> None:
+    text = "Rain fell. Critic Ann Lee said it was ‘odd’ that police chased two staff, adding: ‘Stop now.’"
+    quote = quotes_of(text, people=("Ann Lee",))[-1]
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
