@@ -241,8 +241,8 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
         # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
         # before a name aside ("‘…,’ NASA chief scientist Ellen Stofan said").
         # "‘…’, as Ann Lee calls it" opens with "as".
-        opening = re.sub(r"^[\s,;:—–-]*(?:as\s+)?", "", text[lo : span[0]]) if span else ""
-        if span and len(opening.split()) > 1 and not _title_before(opening):
+        words = re.sub(r"^[\s,;:—–-]*(?:as\s+)?", "", text[lo : span[0]]) if span else ""
+        if span and len(words.split()) > 1 and not _title_before(words):
             span = None
     return Speaker(span[0], span[1], word) if span else None
 
