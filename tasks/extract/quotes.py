@@ -274,7 +274,13 @@ def _inherit(quote: Quote, last: Quote) -> None:
 def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
     """Whether a quotation without an attribution goes on from the one before: in the same
     sentence, or a sentence of its own soon after, with nobody else named in between."""
-    if any(name != last.speaker_entity for name in resolver.people_between(last.end, quote.start)):
+    lo = last.end
+    if last.speaker_start is not None and last.speaker_start > last.end:
+        # The rest of an attribution after the quotation names listeners, not speakers ("‘…,’ a
+        # nurse tells blogger Ann Lee. ‘…’"): people are counted from the next sentence on.
+        following = bisect_right(starts, last.speaker_end)
+        lo = min(quote.start, starts[following] if following < len(starts) else quote.start)
+    if any(name != last.speaker_entity for name in resolver.people_between(lo, quote.start)):
         return False
     sentence = _sentence_start(starts, quote.start)
     if _sentence_start(starts, last.end) == sentence:

@@ -149,3 +149,15 @@ def test_the_whole_name_is_the_mention_not_its_first_word() -> None:
     text = "Rain fell. Critic Ann Lee said it was ‘odd’ that police chased two staff, adding: ‘Stop now.’"
     quote = quotes_of(text, people=("Ann Lee",))[-1]
     assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
+
+
+def test_a_listener_in_the_attribution_does_not_stop_the_next_quotation_carrying_on() -> None:
+    # One sentence, as the model often leaves a quotation that follows an attribution.
+    text = "‘It is a deep clean,’ a nurse tells blogger Ann Lee in a video. ‘So that is the smell.’"
+    at = text.index("Ann Lee")
+    mention = EntityMention(start=at, end=at + 7, text="Ann Lee", label="PERSON")
+    entity = CanonicalEntity(name="Ann Lee", label="PERSON", count=1, mentions=[Span(start=at, end=at + 7)])
+    first, second = extract_quotes(text, [Span(start=0, end=len(text))], [mention], [entity])
+    assert (
+        (second.speaker, second.speaker_entity) == ("a nurse", None) == (first.speaker, first.speaker_entity)
+    )
