@@ -278,7 +278,7 @@ def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, qu
     if last.speaker_start is not None and last.speaker_start > last.end:
         # The rest of an attribution after the quotation names listeners, not speakers ("‘…,’ a
         # nurse tells blogger Ann Lee. ‘…’"): people are counted from the next sentence on.
-        following = bisect_right(starts, last.speaker_end)
+        following = bisect_right(starts, last.speaker_end or last.speaker_start)
         lo = min(quote.start, starts[following] if following < len(starts) else quote.start)
     if any(name != last.speaker_entity for name in resolver.people_between(lo, quote.start)):
         return False
