@@ -252,7 +252,8 @@ def _title_before(words: str) -> bool:
     found = words.split()
     return (
         len(found) <= TITLE_WORDS
-        and all(w.isalpha() and not CUE.fullmatch(w) for w in found)
+        # A possessive may open it ("Reed's defence lawyer Ann Lee").
+        and all(re.sub(r"['’]s$", "", w).isalpha() and not CUE.fullmatch(w) for w in found)
         and all(w.lower() not in _NOT_IN_TITLE for w in found)
     )
 

@@ -161,3 +161,9 @@ def test_a_listener_in_the_attribution_does_not_stop_the_next_quotation_carrying
     assert (
         (second.speaker, second.speaker_entity) == ("a nurse", None) == (first.speaker, first.speaker_entity)
     )
+
+
+def test_a_possessive_title_may_stand_before_the_name_after_a_quotation() -> None:
+    text = "It was hard. ‘He did it,’ Reed's defence lawyer Ann Lee conceded as the case opened."
+    (quote,) = quotes_of(text, people=("Reed", "Ann Lee"))
+    assert quote.speaker_entity == "Ann Lee"
