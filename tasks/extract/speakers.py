@@ -34,6 +34,8 @@ from tasks.extract.speaker_phrases import (
     is_saying,
     phrase_after,
     subject_before,
+    thing_opens_sentence,
+    unnamed_body,
 )
 from tasks.models import EntityMention
 
@@ -113,6 +115,8 @@ class Resolver:
                         found.append((verb.start(), person))
                     elif span and (body := self._body_ending(*span)):
                         self.bodies.append((verb.start(), body))
+                    elif span and unnamed_body(self.text, *span):
+                        self.bodies.append((verb.start(), ""))  # "the panel said": no name
             self._salient = found
         return sorted(self._salient + self.noted)
 
@@ -231,8 +235,12 @@ class Resolver:
         else:
             self.salient  # noqa: B018 - finds the organisations said to speak as well
             bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
+            sentence_start = self.sentence_starts[max(0, bisect_right(self.sentence_starts, before) - 1)]
+            if pronoun == "it" and thing_opens_sentence(self.text, sentence_start, before):
+                return None  # "The law … bans what it describes as …"
+            bodies = bodies if pronoun == "it" else [(at, name) for at, name in bodies if name]
             if bodies:
-                return bodies[-1][1]  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
+                return bodies[-1][1] or None  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
         sentence = bisect_right(self.sentence_starts, before) - 1
         for index in range(sentence, max(-1, sentence - 4), -1):

@@ -167,3 +167,18 @@ def test_a_possessive_title_may_stand_before_the_name_after_a_quotation() -> Non
     text = "It was hard. ‘He did it,’ Reed's defence lawyer Ann Lee conceded as the case opened."
     (quote,) = quotes_of(text, people=("Reed", "Ann Lee"))
     assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The sentence's subject is a thing: "it" is that thing, not the body named before.
+        "Acme lobbied for years. The bill, signed by the mayor on Monday, bans what it calls ‘cruel traps’.",
+        # The last to speak was a body nobody names: "it" is that body.
+        "Acme was named in the report. The panel said numbers had grown. It noted that the ‘watch list’ "
+        "now holds thousands of names.",
+    ],
+)
+def test_it_means_the_unnamed_thing_or_body_of_its_sentence(text: str) -> None:
+    (quote,) = quotes_of(text, orgs=("Acme",))
+    assert quote.speaker_entity is None
