@@ -182,3 +182,19 @@ def test_a_possessive_title_may_stand_before_the_name_after_a_quotation() -> Non
 def test_it_means_the_unnamed_thing_or_body_of_its_sentence(text: str) -> None:
     (quote,) = quotes_of(text, orgs=("Acme",))
     assert quote.speaker_entity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        (
+            "Data came out. The panel monitoring sanctions against Acme said the flow ‘is higher than ever’.",
+            None,
+        ),
+        # ... unless a relative clause makes it the subject.
+        ("Tom Reed went out with Ann Lee, left, who says ‘we will keep going till we drop’.", "Ann Lee"),
+    ],
+)
+def test_a_name_after_against_or_with_is_no_subject(text: str, entity: str | None) -> None:
+    (quote,) = quotes_of(text, people=("Tom Reed", "Ann Lee"), orgs=("Acme",))
+    assert quote.speaker_entity == entity
