@@ -34,6 +34,7 @@ from tasks.extract.speaker_phrases import (
     Speaker,
     clause_subject,
     find_cues,
+    object_of_preposition,
     phrase_after,
     subject_before,
     trim_stop,
@@ -56,8 +57,6 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
 # Words that show a person is inside a clause, not opening it ("that police chased two Acme staff").
 _NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
-# Prepositions whose object is never who speaks (unlike "a spokesman for Acme", "Lee of Acme").
-_OBJECT_BEFORE = re.compile(r"\b[a-z]+\s+(?:against|about|over|into|like|with)\s+$")
 _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
@@ -207,7 +206,7 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
     else:
         span = subject_before(text, lo, start)
         relative = span and re.search(r"\bwho\b", text[span[1] : start])  # "with Ann, who says"
-        if span and not relative and _OBJECT_BEFORE.search(text, lo, span[0]):
+        if span and not relative and object_of_preposition(text, lo, span[0]):
             # "The panel monitoring sanctions against Acme said": a name after such a preposition
             # is its object; the subject opens the clause.
             span = clause_subject(text, lo, start) or span

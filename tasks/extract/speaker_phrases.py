@@ -332,3 +332,12 @@ def thing_opens_sentence(text: str, sentence_start: int, before: int) -> bool:
     match = _THING_SUBJECT.match(text, sentence_start, before)
     head = match.group(1) if match else ""
     return bool(match) and head not in PERSON_ROLES and head not in ORG_NOUNS and head not in SPOKES
+
+
+# Prepositions whose object is never who speaks (unlike "a spokesman for Acme", "Lee of Acme").
+_OBJECT_BEFORE = re.compile(r"\b[a-z]+\s+(?:against|about|over|into|like|with)\s+$")
+
+
+def object_of_preposition(text: str, lo: int, start: int) -> bool:
+    """Whether the name at ``start`` follows one of those prepositions ("sanctions against Acme")."""
+    return bool(_OBJECT_BEFORE.search(text, max(lo, start - 40), start))

@@ -32,6 +32,7 @@ from tasks.extract.speaker_phrases import (
     SALIENT,
     SPOKES,
     is_saying,
+    object_of_preposition,
     phrase_after,
     subject_before,
     thing_opens_sentence,
@@ -145,6 +146,8 @@ class Resolver:
         if people:
             return self.names.get(people[-1].start)
         surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
+        if surnames and object_of_preposition(self.text, start, surnames[-1].start):
+            return None  # "The panel monitoring sanctions against Acme said"
         if surnames and self.text[start:end].split()[0][:1].isupper():
             return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
@@ -179,6 +182,7 @@ class Resolver:
         head = words[-1].lower().strip(".,") if words else ""
         # A date or a number names nobody ("the 28-year-old" may hold a DATE).
         inside = [m for m in self.mentions if start <= m.start and m.end <= end and m.label not in _NUMERIC]
+        inside = [m for m in inside if not object_of_preposition(self.text, start, m.start)]
         named = self._apposed_person(end)
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"
