@@ -24,6 +24,7 @@ from typing import Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
+    CONNECTIVES,
     CUE,
     HONORIFICS,
     LISTENER_CUES,
@@ -236,7 +237,7 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
     word = cue.group().lower()
     if not text[lo : cue.start()].strip(" ,;:—–-\n"):
         span = None if word in LISTENER_CUES else phrase_after(text, cue.end(), hi)
-    elif opening := _OPENING_NAME.match(text, lo, cue.start()):
+    elif (opening := _OPENING_NAME.match(text, lo, cue.start())) and not _connective(opening.group(1)):
         # A name and an aside of its own ("‘…,’ Sam Holt, 25, a nurse from Leeds, told …").
         span = opening.span(1)
     else:
@@ -248,6 +249,11 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
         if span and len(words.split()) > 1 and not _title_before(words):
             span = None
     return Speaker(span[0], span[1], word) if span else None
+
+
+def _connective(word: str) -> bool:
+    """A sentence adverb opening the words after a quotation ("However, …"): no name."""
+    return word.lower() in CONNECTIVES or (word.endswith("ly") and " " not in word)
 
 
 def _title_before(words: str) -> bool:

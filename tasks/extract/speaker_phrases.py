@@ -111,6 +111,11 @@ ORG_NOUNS = {
     "network",
     "union",
 }
+# Sentence adverbs and connectives, capitalised at a sentence's start but never a subject.
+CONNECTIVES = {
+    "however", "meanwhile", "still", "instead", "yet", "now", "then", "later", "earlier", "indeed",
+    "moreover", "nevertheless", "nonetheless", "besides", "otherwise", "overall", "separately",
+}  # fmt: skip
 PERSON_AGE = re.compile(r"\d+-year-old$")
 _APPOSITIVE_MAX = 160
 _PLACE_PREPOSITIONS = {"in", "at", "from"}

@@ -198,3 +198,20 @@ def test_it_means_the_unnamed_thing_or_body_of_its_sentence(text: str) -> None:
 def test_a_name_after_against_or_with_is_no_subject(text: str, entity: str | None) -> None:
     (quote,) = quotes_of(text, people=("Tom Reed", "Ann Lee"), orgs=("Acme",))
     assert quote.speaker_entity == entity
+
+
+def test_a_sentence_adverb_after_a_quotation_is_no_name_opening_its_attribution() -> None:
+    # One sentence, as the model leaves a quotation ending in "!" and the sentence after it.
+    text = (
+        "Ann Lee, 30, added that she has seen a real change in her skin since she started going "
+        "there: ‘Wow, it works!’ "
+        "However, surgeon Tom Reed told the paper that he doubts it."
+    )
+    mentions, entities = [], []
+    for name in ("Ann Lee", "Tom Reed"):
+        at = text.index(name)
+        mentions.append(EntityMention(start=at, end=at + len(name), text=name, label="PERSON"))
+        span = Span(start=at, end=at + len(name))
+        entities.append(CanonicalEntity(name=name, label="PERSON", count=1, mentions=[span]))
+    (quote,) = extract_quotes(text, [Span(start=0, end=len(text))], mentions, entities)
+    assert quote.speaker_entity == "Ann Lee"
