@@ -16,6 +16,8 @@ import re
 from bisect import bisect_right
 
 from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
+from tasks.extract.pairs import pair_member
+from tasks.extract.quote_marks import inside_quote, outside_quotes
 from tasks.extract.speaker_phrases import (
     DETERMINERS,
     HONORIFICS,
@@ -70,7 +72,7 @@ class Resolver:
         self.quoted = quoted
         quote_starts = [start for start, _ in quoted]
         # Names inside quotations are what was said, not who said it.
-        self.mentions = [m for m in mentions if not _inside(quoted, quote_starts, m.start)]
+        self.mentions = [m for m in mentions if not inside_quote(quoted, quote_starts, m.start)]
         self.starts = [m.start for m in self.mentions]
         self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
         self.person_words = {
@@ -92,7 +94,7 @@ class Resolver:
         speaker), found the first time a pronoun needs them: most articles need none."""
         if self._salient is None:
             found: list[tuple[int, str]] = []
-            for lo, hi in _between(self.quoted, len(self.text)):
+            for lo, hi in outside_quotes(self.quoted, len(self.text)):
                 for verb in SALIENT.finditer(self.text, lo, hi):
                     if not is_saying(self.text, verb):
                         continue  # "amid reports", "the claims": nouns
@@ -209,6 +211,8 @@ class Resolver:
             # "the American space agency": a description of a body, with a name inside it.
             return self._antecedent(start, "ORG") if head in ORG_NOUNS else None
         first = words[0].lower() if words else ""
+        if first == "the" and head in {"latter", "former"} and len(words) == 2:
+            return pair_member(self.text, self.mentions, self.names, self.sentence_starts, (start, head))
         if first in INDEFINITE or first in {"i", "we"}:
             return None
         titled = self._titled_person(start, head)
@@ -382,18 +386,3 @@ class Resolver:
         """Whether "a … <head>" introduced someone unnamed earlier ("a top government official")."""
         pattern = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
         return re.search(pattern, self.text[:before], re.IGNORECASE) is not None
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
-    index = bisect_right(starts, offset) - 1
-    return index >= 0 and offset < spans[index][1]
-
-
-def _between(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """The stretches of text outside the quotations."""
-    out, at = [], 0
-    for start, end in spans:
-        out.append((at, max(at, start - 1)))
-        at = end + 1
-    out.append((at, length))
-    return out

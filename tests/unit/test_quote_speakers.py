@@ -215,3 +215,23 @@ def test_a_sentence_adverb_after_a_quotation_is_no_name_opening_its_attribution(
         entities.append(CanonicalEntity(name=name, label="PERSON", count=1, mentions=[span]))
     (quote,) = extract_quotes(text, [Span(start=0, end=len(text))], mentions, entities)
     assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("word", "people", "orgs", "entity"),
+    [
+        ("latter", ("Tom Reed", "Ann Lee"), (), "Ann Lee"),
+        ("former", ("Tom Reed", "Ann Lee"), (), "Tom Reed"),
+        # The model took one of the two for an organisation: still one of a pair of people.
+        ("latter", ("Tom Reed",), ("Ann Lee",), "Ann Lee"),
+    ],
+)
+def test_the_latter_and_the_former_are_one_of_the_pair_just_named(
+    word: str, people: tuple[str, ...], orgs: tuple[str, ...], entity: str
+) -> None:
+    text = (
+        "Pundits Tom Reed and Ann Lee were critical of the striker. "
+        f"Of the 31-year-old, the {word} said he had become ‘a bit of a liability’ this year."
+    )
+    (quote,) = quotes_of(text, people=people, orgs=orgs)
+    assert (quote.speaker, quote.speaker_entity) == (f"the {word}", entity)
