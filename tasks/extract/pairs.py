@@ -1,6 +1,6 @@
 """What "the latter" and "the former" mean: one of two people just named together.
 
-"Pundits Tom Reed and Ann Lee were critical. The latter said …": the speaker is the second of the
+"Coaches Tom Reed and Ann Lee met the press. The latter said …": the speaker is the second of the
 last pair of people joined by "and" in the sentence of the mention or one of the two before it.
 """
 

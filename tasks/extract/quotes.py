@@ -56,7 +56,7 @@ _AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s
 # A capitalised name opening an attribution after a quotation, set off by a comma.
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
-# Words that show a person is inside a clause, not opening it ("that police chased two Acme staff").
+# Words that show a person is inside a clause, not opening it ("that the league fined two Acme players").
 _NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
 _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
@@ -188,8 +188,8 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
         span = _opening_person(text, resolver, clause, comma)
         if span is None and not clause_subject(text, clause, comma):
-            # A clause with no subject of its own ("… said it was ‘odd’ that police chased two
-            # Acme staff, adding: ‘…’"): the person opening the sentence, also across a quotation.
+            # A clause with no subject of its own ("… said it was ‘strange’ that the league fined
+            # two Acme players, adding: ‘…’"): the person opening the sentence, even across a quotation.
             sentence = resolver.sentence_starts[bisect_right(resolver.sentence_starts, lo) - 1]
             span = _opening_person(text, resolver, min(sentence, lo), comma)
         span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
@@ -208,7 +208,7 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         span = subject_before(text, lo, start)
         relative = span and re.search(r"\bwho\b", text[span[1] : start])  # "with Ann, who says"
         if span and not relative and object_of_preposition(text, lo, span[0]):
-            # "The panel monitoring sanctions against Acme said": a name after such a preposition
+            # "The board reviewing complaints against Acme said": a name after such a preposition
             # is its object; the subject opens the clause.
             span = clause_subject(text, lo, start) or span
         span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
@@ -220,7 +220,7 @@ def _opening_person(text: str, resolver: Resolver, lo: int, hi: int) -> tuple[in
     span = resolver.first_person(lo, hi)
     opening = text[lo : span[0]] if span else ""
     words = opening.lower().split()
-    # A relative or joining word may stand before them ("which Julia discussed", "and Ann Lee").
+    # A relative or joining word may stand before them ("which Ann discussed", "and Ann Lee").
     if span and (
         (len(words) <= 1 and set(words) <= _JOINING)
         or (_title_before(opening) and not set(words) & _NOT_OPENING)
@@ -261,7 +261,7 @@ def _title_before(words: str) -> bool:
     found = words.split()
     return (
         len(found) <= TITLE_WORDS
-        # A possessive may open it ("Reed's defence lawyer Ann Lee").
+        # A possessive may open it ("Reed's campaign manager Ann Lee").
         and all(re.sub(r"['’]s$", "", w).isalpha() and not CUE.fullmatch(w) for w in found)
         and all(w.lower() not in _NOT_IN_TITLE for w in found)
     )
@@ -287,7 +287,7 @@ def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, qu
     lo = last.end
     if last.speaker_start is not None and last.speaker_start > last.end:
         # The rest of an attribution after the quotation names listeners, not speakers ("‘…,’ a
-        # nurse tells blogger Ann Lee. ‘…’"): people are counted from the next sentence on.
+        # plumber tells reporter Ann Lee. ‘…’"): people are counted from the next sentence on.
         following = bisect_right(starts, last.speaker_end or last.speaker_start)
         lo = min(quote.start, starts[following] if following < len(starts) else quote.start)
     if any(name != last.speaker_entity for name in resolver.people_between(lo, quote.start)):

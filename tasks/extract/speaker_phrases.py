@@ -310,19 +310,19 @@ def trim_stop(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None
     return start, end
 
 
-# A sentence opening with a thing as its subject ("The law, signed on Monday, bans what it calls …").
+# A sentence opening with a thing as its subject ("The ordinance, passed last week, forbids what it calls …").
 _THING_SUBJECT = re.compile(r"\s*(?:The|This|That|Its|Their)\s+(?:new\s+|latest\s+)?([a-z][a-z-]+)\b")
 
 
 def unnamed_body(text: str, start: int, end: int) -> bool:
-    """Whether a cue's subject ``text[start:end]`` is a thing or group nobody names ("the panel",
+    """Whether a cue's subject ``text[start:end]`` is a thing or group nobody names ("the committee",
     "the report"): a later "it" means that, not an organisation named earlier."""
     words = text[start:end].split()
     head = words[-1].lower() if words else ""
     before = text[max(0, start - 12) : start].split()
     return (
         len(words) >= 2
-        and not (before and before[-1].lower() in PREPOSITIONS)  # "Supporters of the measure"
+        and not (before and before[-1].lower() in PREPOSITIONS)  # "Opponents of the plan"
         and words[0].lower() in {"the", "this", "its", "their"}
         and all(w[:1].islower() for w in words[1:])
         and head not in PERSON_ROLES
@@ -333,7 +333,7 @@ def unnamed_body(text: str, start: int, end: int) -> bool:
 
 def thing_opens_sentence(text: str, sentence_start: int, before: int) -> bool:
     """Whether the sentence before ``before`` opens with a thing nobody names as its subject
-    ("The law … bans what it describes as …"): the "it" after it means that thing."""
+    ("The ordinance … forbids what it calls …"): the "it" after it means that thing."""
     match = _THING_SUBJECT.match(text, sentence_start, before)
     head = match.group(1) if match else ""
     return bool(match) and head not in PERSON_ROLES and head not in ORG_NOUNS and head not in SPOKES
@@ -344,5 +344,5 @@ _OBJECT_BEFORE = re.compile(r"\b[a-z]+\s+(?:against|about|over|into|like|with)\s
 
 
 def object_of_preposition(text: str, lo: int, start: int) -> bool:
-    """Whether the name at ``start`` follows one of those prepositions ("sanctions against Acme")."""
+    """Whether the name at ``start`` follows one of those prepositions ("complaints against Acme")."""
     return bool(_OBJECT_BEFORE.search(text, max(lo, start - 40), start))

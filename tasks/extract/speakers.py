@@ -119,7 +119,7 @@ class Resolver:
                     elif span and (body := self._body_ending(*span)):
                         self.bodies.append((verb.start(), body))
                     elif span and unnamed_body(self.text, *span):
-                        self.bodies.append((verb.start(), ""))  # "the panel said": no name
+                        self.bodies.append((verb.start(), ""))  # "the committee said": no name
             self._salient = found
         return sorted(self._salient + self.noted)
 
@@ -149,7 +149,7 @@ class Resolver:
             return self.names.get(people[-1].start)
         surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
         if surnames and object_of_preposition(self.text, start, surnames[-1].start):
-            return None  # "The panel monitoring sanctions against Acme said"
+            return None  # "The board reviewing complaints against Acme said"
         if surnames and self.text[start:end].split()[0][:1].isupper():
             return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
@@ -245,7 +245,7 @@ class Resolver:
             bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
             sentence_start = self.sentence_starts[max(0, bisect_right(self.sentence_starts, before) - 1)]
             if pronoun == "it" and thing_opens_sentence(self.text, sentence_start, before):
-                return None  # "The law … bans what it describes as …"
+                return None  # "The ordinance … forbids what it calls …"
             bodies = bodies if pronoun == "it" else [(at, name) for at, name in bodies if name]
             if bodies:
                 return bodies[-1][1] or None  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
