@@ -11,6 +11,7 @@ paragraph rule), an opener of the other family nests, and only outermost quotati
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 DOUBLE = frozenset('"“”„«»')
 SINGLE = frozenset("'‘’‚")
@@ -150,3 +151,19 @@ def _next_single_closes(text: str, offset: int) -> bool:
             continue
         return not (before.isspace() or before in _BEFORE_OPENER)
     return False
+
+
+def inside_quote(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """Whether ``offset`` falls inside one of the quotation ``spans`` (``starts``: their starts)."""
+    index = bisect_right(starts, offset) - 1
+    return index >= 0 and offset < spans[index][1]
+
+
+def outside_quotes(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of text outside the quotations."""
+    out, at = [], 0
+    for start, end in spans:
+        out.append((at, max(at, start - 1)))
+        at = end + 1
+    out.append((at, length))
+    return out

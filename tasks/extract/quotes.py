@@ -24,6 +24,7 @@ from typing import Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
+    CONNECTIVES,
     CUE,
     HONORIFICS,
     LISTENER_CUES,
@@ -34,6 +35,7 @@ from tasks.extract.speaker_phrases import (
     Speaker,
     clause_subject,
     find_cues,
+    object_of_preposition,
     phrase_after,
     subject_before,
     trim_stop,
@@ -54,6 +56,9 @@ _AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s
 # A capitalised name opening an attribution after a quotation, set off by a comma.
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
+# Words that show a person is inside a clause, not opening it ("that the league fined two Acme players").
+_NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
+_JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
@@ -181,8 +186,13 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
         # "Julia discussed it with Page Six, explaining …": the clause before the comma first.
         comma = text.rfind(",", lo, start)
         clause = max(lo, text.rfind(",", lo, comma) + 1, text.rfind(".", lo, comma) + 1)
-        span = resolver.first_person(clause, comma) or resolver.first_person(lo, start)
-        span = span or clause_subject(text, lo, start)
+        span = _opening_person(text, resolver, clause, comma)
+        if span is None and not clause_subject(text, clause, comma):
+            # A clause with no subject of its own ("… said it was ‘strange’ that the league fined
+            # two Acme players, adding: ‘…’"): the person opening the sentence, even across a quotation.
+            sentence = resolver.sentence_starts[bisect_right(resolver.sentence_starts, lo) - 1]
+            span = _opening_person(text, resolver, min(sentence, lo), comma)
+        span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     elif _AND_BEFORE.search(text, lo, start):
         # "Kim Lee met the mayor and told him ‘…’": the subject of the verb before "and", the
         # first person of its clause; none in reach, the speaker of the quotation before it
@@ -195,12 +205,28 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
             return Speaker(-1, -1, word)
         span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     else:
-        span = (
-            subject_before(text, lo, start)
-            or resolver.first_person(lo, start)
-            or clause_subject(text, lo, start)
-        )
+        span = subject_before(text, lo, start)
+        relative = span and re.search(r"\bwho\b", text[span[1] : start])  # "with Ann, who says"
+        if span and not relative and object_of_preposition(text, lo, span[0]):
+            # "The board reviewing complaints against Acme said": a name after such a preposition
+            # is its object; the subject opens the clause.
+            span = clause_subject(text, lo, start) or span
+        span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     return Speaker(span[0], span[1], word) if span else None
+
+
+def _opening_person(text: str, resolver: Resolver, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first person of ``text[lo:hi]`` when they open it, after a title at most."""
+    span = resolver.first_person(lo, hi)
+    opening = text[lo : span[0]] if span else ""
+    words = opening.lower().split()
+    # A relative or joining word may stand before them ("which Ann discussed", "and Ann Lee").
+    if span and (
+        (len(words) <= 1 and set(words) <= _JOINING)
+        or (_title_before(opening) and not set(words) & _NOT_OPENING)
+    ):
+        return span
+    return None
 
 
 def _after(text: str, lo: int, hi: int) -> Speaker | None:
@@ -211,16 +237,23 @@ def _after(text: str, lo: int, hi: int) -> Speaker | None:
     word = cue.group().lower()
     if not text[lo : cue.start()].strip(" ,;:—–-\n"):
         span = None if word in LISTENER_CUES else phrase_after(text, cue.end(), hi)
-    elif opening := _OPENING_NAME.match(text, lo, cue.start()):
+    elif (opening := _OPENING_NAME.match(text, lo, cue.start())) and not _connective(opening.group(1)):
         # A name and an aside of its own ("‘…,’ Sam Holt, 25, a nurse from Leeds, told …").
         span = opening.span(1)
     else:
         span = subject_before(text, lo, cue.start())
         # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
         # before a name aside ("‘…,’ NASA chief scientist Ellen Stofan said").
-        if span and len(text[lo : span[0]].split()) > 1 and not _title_before(text[lo : span[0]]):
+        # "‘…’, as Ann Lee calls it" opens with "as".
+        words = re.sub(r"^[\s,;:—–-]*(?:as\s+)?", "", text[lo : span[0]]) if span else ""
+        if span and len(words.split()) > 1 and not _title_before(words):
             span = None
     return Speaker(span[0], span[1], word) if span else None
+
+
+def _connective(word: str) -> bool:
+    """A sentence adverb opening the words after a quotation ("However, …"): no name."""
+    return word.lower() in CONNECTIVES or (word.endswith("ly") and " " not in word)
 
 
 def _title_before(words: str) -> bool:
@@ -228,7 +261,8 @@ def _title_before(words: str) -> bool:
     found = words.split()
     return (
         len(found) <= TITLE_WORDS
-        and all(w.isalpha() and not CUE.fullmatch(w) for w in found)
+        # A possessive may open it ("Reed's campaign manager Ann Lee").
+        and all(re.sub(r"['’]s$", "", w).isalpha() and not CUE.fullmatch(w) for w in found)
         and all(w.lower() not in _NOT_IN_TITLE for w in found)
     )
 
@@ -250,7 +284,13 @@ def _inherit(quote: Quote, last: Quote) -> None:
 def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, quote: Quote) -> bool:
     """Whether a quotation without an attribution goes on from the one before: in the same
     sentence, or a sentence of its own soon after, with nobody else named in between."""
-    if any(name != last.speaker_entity for name in resolver.people_between(last.end, quote.start)):
+    lo = last.end
+    if last.speaker_start is not None and last.speaker_start > last.end:
+        # The rest of an attribution after the quotation names listeners, not speakers ("‘…,’ a
+        # plumber tells reporter Ann Lee. ‘…’"): people are counted from the next sentence on.
+        following = bisect_right(starts, last.speaker_end or last.speaker_start)
+        lo = min(quote.start, starts[following] if following < len(starts) else quote.start)
+    if any(name != last.speaker_entity for name in resolver.people_between(lo, quote.start)):
         return False
     sentence = _sentence_start(starts, quote.start)
     if _sentence_start(starts, last.end) == sentence:

@@ -24,10 +24,12 @@ CUES = (
     "reported|reports|texting|describe|describing|replying|insisting|warning|writing|call|"
     # Round 3: more verbs of saying, as common in news copy as those above.
     "recalls|recalling|remarked|responded|quipped|snapped|shouted|yelled|screamed|exclaimed|"
-    "complained|dismissed|denied|fired back|hit back|shot back"
+    "complained|dismissed|denied|fired back|hit back|shot back|"
+    # Round 4: the present forms of verbs above, and "remembers" beside "recalls".
+    "suggests|calls|remembers"
 )
 # "called on" is a visit (or a plea), "calling in sick" no saying; "admitted on the show" is one.
-CUE = re.compile(rf"(?<![\w-])(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
+CUE = re.compile(rf"(?<!\w)(?<!\w-)(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
 # A cue word after a determiner, a possessive or a preposition is a noun ("amid reports", "the
 # claims", "over claims he lied"); an "-ing" form there is still a verb ("after saying").
 _NOUN_BEFORE = re.compile(
@@ -109,6 +111,11 @@ ORG_NOUNS = {
     "network",
     "union",
 }
+# Sentence adverbs and connectives, capitalised at a sentence's start but never a subject.
+CONNECTIVES = {
+    "however", "meanwhile", "still", "instead", "yet", "now", "then", "later", "earlier", "indeed",
+    "moreover", "nevertheless", "nonetheless", "besides", "otherwise", "overall", "separately",
+}  # fmt: skip
 PERSON_AGE = re.compile(r"\d+-year-old$")
 _APPOSITIVE_MAX = 160
 _PLACE_PREPOSITIONS = {"in", "at", "from"}
@@ -163,7 +170,7 @@ def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None
         words.pop()
     if words and words[-1][2].lower() in {"who", "which", "as"}:
         words.pop()  # "a singer who claims", "quoted Mr X as saying"
-    if words and words[-1][2] in {",", "–", "—"} and lo < words[-1][0]:
+    if words and words[-1][2] in {",", "–", "—", "-"} and lo < words[-1][0]:
         words = _without_aside(words)
     if words and words[-1][2] == ")":  # "Mr Hanson (pictured) said"
         opening = max((i for i, w in enumerate(words) if w[2] == "("), default=None)
@@ -301,3 +308,41 @@ def trim_stop(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None
     ):
         end -= 1
     return start, end
+
+
+# A sentence opening with a thing as its subject ("The ordinance, passed last week, forbids what it calls …").
+_THING_SUBJECT = re.compile(r"\s*(?:The|This|That|Its|Their)\s+(?:new\s+|latest\s+)?([a-z][a-z-]+)\b")
+
+
+def unnamed_body(text: str, start: int, end: int) -> bool:
+    """Whether a cue's subject ``text[start:end]`` is a thing or group nobody names ("the committee",
+    "the report"): a later "it" means that, not an organisation named earlier."""
+    words = text[start:end].split()
+    head = words[-1].lower() if words else ""
+    before = text[max(0, start - 12) : start].split()
+    return (
+        len(words) >= 2
+        and not (before and before[-1].lower() in PREPOSITIONS)  # "Opponents of the plan"
+        and words[0].lower() in {"the", "this", "its", "their"}
+        and all(w[:1].islower() for w in words[1:])
+        and head not in PERSON_ROLES
+        and head not in PRONOUNS
+        and not PERSON_AGE.search(head)
+    )
+
+
+def thing_opens_sentence(text: str, sentence_start: int, before: int) -> bool:
+    """Whether the sentence before ``before`` opens with a thing nobody names as its subject
+    ("The ordinance … forbids what it calls …"): the "it" after it means that thing."""
+    match = _THING_SUBJECT.match(text, sentence_start, before)
+    head = match.group(1) if match else ""
+    return bool(match) and head not in PERSON_ROLES and head not in ORG_NOUNS and head not in SPOKES
+
+
+# Prepositions whose object is never who speaks (unlike "a spokesman for Acme", "Lee of Acme").
+_OBJECT_BEFORE = re.compile(r"\b[a-z]+\s+(?:against|about|over|into|like|with)\s+$")
+
+
+def object_of_preposition(text: str, lo: int, start: int) -> bool:
+    """Whether the name at ``start`` follows one of those prepositions ("complaints against Acme")."""
+    return bool(_OBJECT_BEFORE.search(text, max(lo, start - 40), start))

@@ -16,6 +16,8 @@ import re
 from bisect import bisect_right
 
 from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
+from tasks.extract.pairs import pair_member
+from tasks.extract.quote_marks import inside_quote, outside_quotes
 from tasks.extract.speaker_phrases import (
     DETERMINERS,
     HONORIFICS,
@@ -32,8 +34,11 @@ from tasks.extract.speaker_phrases import (
     SALIENT,
     SPOKES,
     is_saying,
+    object_of_preposition,
     phrase_after,
     subject_before,
+    thing_opens_sentence,
+    unnamed_body,
 )
 from tasks.models import EntityMention
 
@@ -67,7 +72,7 @@ class Resolver:
         self.quoted = quoted
         quote_starts = [start for start, _ in quoted]
         # Names inside quotations are what was said, not who said it.
-        self.mentions = [m for m in mentions if not _inside(quoted, quote_starts, m.start)]
+        self.mentions = [m for m in mentions if not inside_quote(quoted, quote_starts, m.start)]
         self.starts = [m.start for m in self.mentions]
         self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
         self.person_words = {
@@ -89,7 +94,7 @@ class Resolver:
         speaker), found the first time a pronoun needs them: most articles need none."""
         if self._salient is None:
             found: list[tuple[int, str]] = []
-            for lo, hi in _between(self.quoted, len(self.text)):
+            for lo, hi in outside_quotes(self.quoted, len(self.text)):
                 for verb in SALIENT.finditer(self.text, lo, hi):
                     if not is_saying(self.text, verb):
                         continue  # "amid reports", "the claims": nouns
@@ -113,6 +118,8 @@ class Resolver:
                         found.append((verb.start(), person))
                     elif span and (body := self._body_ending(*span)):
                         self.bodies.append((verb.start(), body))
+                    elif span and unnamed_body(self.text, *span):
+                        self.bodies.append((verb.start(), ""))  # "the committee said": no name
             self._salient = found
         return sorted(self._salient + self.noted)
 
@@ -141,6 +148,8 @@ class Resolver:
         if people:
             return self.names.get(people[-1].start)
         surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
+        if surnames and object_of_preposition(self.text, start, surnames[-1].start):
+            return None  # "The board reviewing complaints against Acme said"
         if surnames and self.text[start:end].split()[0][:1].isupper():
             return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
@@ -175,6 +184,7 @@ class Resolver:
         head = words[-1].lower().strip(".,") if words else ""
         # A date or a number names nobody ("the 28-year-old" may hold a DATE).
         inside = [m for m in self.mentions if start <= m.start and m.end <= end and m.label not in _NUMERIC]
+        inside = [m for m in inside if not object_of_preposition(self.text, start, m.start)]
         named = self._apposed_person(end)
         if named and not inside:
             return named  # "The teen's attorney, John Waldron, said"
@@ -201,6 +211,8 @@ class Resolver:
             # "the American space agency": a description of a body, with a name inside it.
             return self._antecedent(start, "ORG") if head in ORG_NOUNS else None
         first = words[0].lower() if words else ""
+        if first == "the" and head in {"latter", "former"} and len(words) == 2:
+            return pair_member(self.text, self.mentions, self.names, self.sentence_starts, (start, head))
         if first in INDEFINITE or first in {"i", "we"}:
             return None
         titled = self._titled_person(start, head)
@@ -231,8 +243,12 @@ class Resolver:
         else:
             self.salient  # noqa: B018 - finds the organisations said to speak as well
             bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
+            sentence_start = self.sentence_starts[max(0, bisect_right(self.sentence_starts, before) - 1)]
+            if pronoun == "it" and thing_opens_sentence(self.text, sentence_start, before):
+                return None  # "The ordinance … forbids what it calls …"
+            bodies = bodies if pronoun == "it" else [(at, name) for at, name in bodies if name]
             if bodies:
-                return bodies[-1][1]  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
+                return bodies[-1][1] or None  # "NASA said … ‘…,’ it said", "‘…,’ the agency noted"
         labels = {"PERSON"} if label == "PERSON" else {"ORG", "GPE", "NORP"}
         sentence = bisect_right(self.sentence_starts, before) - 1
         for index in range(sentence, max(-1, sentence - 4), -1):
@@ -313,7 +329,7 @@ class Resolver:
         for word in _CAPITALISED.finditer(self.text, lo, hi):
             if word.group() in self.person_words:
                 found.append((word.start(), word.end()))
-        for start, end in sorted(found):
+        for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
             previous = self.text[max(lo, start - 12) : start].split()
             if self.text[end : end + 2] in {"'s", "’s"}:
                 continue  # "Luna's lawyer, Jim Berry, … added": the owner is not the subject
@@ -370,18 +386,3 @@ class Resolver:
         """Whether "a … <head>" introduced someone unnamed earlier ("a top government official")."""
         pattern = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
         return re.search(pattern, self.text[:before], re.IGNORECASE) is not None
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
-    index = bisect_right(starts, offset) - 1
-    return index >= 0 and offset < spans[index][1]
-
-
-def _between(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """The stretches of text outside the quotations."""
-    out, at = [], 0
-    for start, end in spans:
-        out.append((at, max(at, start - 1)))
-        at = end + 1
-    out.append((at, length))
-    return out

@@ -112,3 +112,132 @@ def test_dame_before_a_surname_tells_her_sex() -> None:
     )
     (quote,) = quotes_of(text, people=("Ann Lee", "Tom Reed"))
     assert (quote.speaker, quote.speaker_entity) == ("she", "Ann Lee")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rain fell. ‘The roof leaked all winter,’ Ann Lee remembers.",
+        "Rain fell. Ann Lee suggests the plan was ‘rushed’ and ‘badly costed’ from the start.",
+        "Rain fell. The firm sells ‘luxury living’, as Ann Lee calls it, to buyers abroad.",
+    ],
+)
+def test_round_four_verbs_of_saying_are_cues(text: str) -> None:
+    quote = quotes_of(text, people=("Ann Lee",))[0]
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_a_cue_after_a_spaced_dash_closing_an_aside_is_a_cue() -> None:
+    text = "Rain fell. Ann Lee - a chef and food writer -suggests the menu is ‘far too long’ for her."
+    (quote,) = quotes_of(text, people=("Ann Lee",))
+    assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Critic Ann Lee said it was ‘strange’ that the league fined two Acme players, adding: ‘Let it go.’",
+        "Ann Lee was ‘furious’ and would not hand over the keys on Friday, calling the flat ‘my home.’",
+    ],
+)
+def test_a_participle_with_no_subject_in_its_clause_takes_the_sentence_opener(text: str) -> None:
+    quote = quotes_of(text, people=("Ann Lee",), orgs=("Acme",))[-1]
+    assert quote.speaker_entity == "Ann Lee"
+
+
+def test_the_whole_name_is_the_mention_not_its_first_word() -> None:
+    text = "Critic Ann Lee said it was ‘strange’ that the league fined two players, adding: ‘Let them play.’"
+    quote = quotes_of(text, people=("Ann Lee",))[-1]
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
+
+
+def test_a_listener_in_the_attribution_does_not_stop_the_next_quotation_carrying_on() -> None:
+    # One sentence, as the model often leaves a quotation that follows an attribution.
+    text = (
+        "‘The kettle needs descaling,’ a plumber tells reporter Ann Lee on camera. ‘That explains the taste.’"
+    )
+    at = text.index("Ann Lee")
+    mention = EntityMention(start=at, end=at + 7, text="Ann Lee", label="PERSON")
+    entity = CanonicalEntity(name="Ann Lee", label="PERSON", count=1, mentions=[Span(start=at, end=at + 7)])
+    first, second = extract_quotes(text, [Span(start=0, end=len(text))], [mention], [entity])
+    assert (
+        (second.speaker, second.speaker_entity)
+        == ("a plumber", None)
+        == (first.speaker, first.speaker_entity)
+    )
+
+
+def test_a_possessive_title_may_stand_before_the_name_after_a_quotation() -> None:
+    text = "It was close. ‘We lost the plot,’ Reed's campaign manager Ann Lee admitted after the count."
+    (quote,) = quotes_of(text, people=("Reed", "Ann Lee"))
+    assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The sentence's subject is a thing: "it" is that thing, not the body named before.
+        "Acme lobbied for years. The ordinance, passed by the council last week, forbids what it "
+        "describes as ‘noisy leaf blowers’.",
+        # The last to speak was a body nobody names: "it" is that body.
+        "Acme was named in the report. The committee said costs had risen. It added that the ‘rainy day "
+        "fund’ was nearly empty.",
+    ],
+)
+def test_it_means_the_unnamed_thing_or_body_of_its_sentence(text: str) -> None:
+    (quote,) = quotes_of(text, orgs=("Acme",))
+    assert quote.speaker_entity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        (
+            "Data came out. The board reviewing complaints against Acme said the backlog ‘keeps "
+            "growing every month’.",
+            None,
+        ),
+        # ... unless a relative clause makes it the subject.
+        ("Tom Reed sails with Ann Lee, right, who says ‘the sea is our second home’.", "Ann Lee"),
+    ],
+)
+def test_a_name_after_against_or_with_is_no_subject(text: str, entity: str | None) -> None:
+    (quote,) = quotes_of(text, people=("Tom Reed", "Ann Lee"), orgs=("Acme",))
+    assert quote.speaker_entity == entity
+
+
+def test_a_sentence_adverb_after_a_quotation_is_no_name_opening_its_attribution() -> None:
+    # One sentence, as the model leaves a quotation ending in "!" and the sentence after it.
+    text = (
+        "Ann Lee, 41, added that she has slept much better since she moved to the quiet side of "
+        "town: ‘It is bliss!’ "
+        "However, doctor Tom Reed told the paper that he doubts it."
+    )
+    mentions, entities = [], []
+    for name in ("Ann Lee", "Tom Reed"):
+        at = text.index(name)
+        mentions.append(EntityMention(start=at, end=at + len(name), text=name, label="PERSON"))
+        span = Span(start=at, end=at + len(name))
+        entities.append(CanonicalEntity(name=name, label="PERSON", count=1, mentions=[span]))
+    (quote,) = extract_quotes(text, [Span(start=0, end=len(text))], mentions, entities)
+    assert quote.speaker_entity == "Ann Lee"
+
+
+@pytest.mark.parametrize(
+    ("word", "people", "orgs", "entity"),
+    [
+        ("latter", ("Tom Reed", "Ann Lee"), (), "Ann Lee"),
+        ("former", ("Tom Reed", "Ann Lee"), (), "Tom Reed"),
+        # The model took one of the two for an organisation: still one of a pair of people.
+        ("latter", ("Tom Reed",), ("Ann Lee",), "Ann Lee"),
+    ],
+)
+def test_the_latter_and_the_former_are_one_of_the_pair_just_named(
+    word: str, people: tuple[str, ...], orgs: tuple[str, ...], entity: str
+) -> None:
+    text = (
+        "Coaches Tom Reed and Ann Lee met the press on Friday. "
+        f"Asked about the keeper, the {word} said he was ‘not ready yet’ for the final."
+    )
+    (quote,) = quotes_of(text, people=people, orgs=orgs)
+    assert (quote.speaker, quote.speaker_entity) == (f"the {word}", entity)
