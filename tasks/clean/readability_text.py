@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import lxml.etree
 import lxml.html
@@ -21,6 +22,44 @@ _BLOCKS = frozenset(
 )
 _CELLS = frozenset(("td", "th"))
 _NEVER_TEXT = ("script", "style", "noscript", "svg", "template", "iframe", "object", "embed", "link", "meta")
+# A whitespace run that readability's ``clean`` may shorten: two or more characters, or one that is
+# not a plain space.
+_SHORTENED_RUN = re.compile(r"\s{2,}|[^\S ]")
+
+
+def clean_length(text: str) -> int:
+    """``len(readability.readability.clean(text))``, counted in one pass instead of three rewrites.
+
+    ``clean`` strips the text, turns a whitespace run of 255 or more characters, or one holding a
+    newline, into one character, and (``\\t|[ \\t]{2,}``) each tab before a run's first space into
+    one space and the spaces and tabs from that space on into one more. Its three regular
+    expression substitutions over every candidate's whole text were a third of readability's time.
+    """
+    stripped = text.strip()
+    length = len(stripped)
+    for match in _SHORTENED_RUN.finditer(stripped):
+        run = match.group()
+        if len(run) >= 255 or "\n" in run:
+            length -= len(run) - 1
+        else:
+            length -= len(run) - _cleaned_run_length(run)
+    return length
+
+
+def _cleaned_run_length(run: str) -> int:
+    """Characters left of a whitespace run without a newline after ``clean``'s tab and space rule."""
+    count = 0
+    after_space = False  # inside a stretch of spaces and tabs that began with a space
+    for char in run:
+        if char == " ":
+            count += not after_space
+            after_space = True
+        elif char == "\t":
+            count += not after_space
+        else:
+            count += 1
+            after_space = False
+    return count
 
 
 class PrunedDocument(Document):  # type: ignore[misc]
@@ -41,6 +80,11 @@ class PrunedDocument(Document):  # type: ignore[misc]
             if REGEXES["displayNoneRe"].search(element.get("style", "")):
                 element.drop_tree()
         return input
+
+    def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
+        """readability's link density (text in links over all text), with ``clean_length``."""
+        link_length = sum(clean_length(link.text_content() or "") for link in elem.findall(".//a"))
+        return link_length / max(clean_length(elem.text_content() or ""), 1)
 
 
 def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:
