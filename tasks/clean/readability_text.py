@@ -26,6 +26,22 @@ _NEVER_TEXT = ("script", "style", "noscript", "svg", "template", "iframe", "obje
 # not a plain space.
 _SHORTENED_RUN = re.compile(r"\s{2,}|[^\S ]")
 
+# readability's ``divToPElementsRe`` (``<(blockquote|dl|div|img|ol|p|pre|table|ul)``, any case)
+# searched in a div's serialised children is true when a descendant's tag starts so.
+_BLOCK_PREFIXES = ("blockquote", "dl", "div", "img", "ol", "p", "table", "ul")  # "pre" starts with "p"
+_INLINE_TAGS = frozenset(
+    ("a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u")
+)
+
+
+def _has_block_descendant(element: lxml.html.HtmlElement) -> bool:
+    """True when a descendant's tag starts like a block element's (readability's first div test)."""
+    for descendant in element.iterdescendants():
+        tag = descendant.tag
+        if isinstance(tag, str) and tag.lower().startswith(_BLOCK_PREFIXES):
+            return True
+    return False
+
 
 def clean_length(text: str) -> int:
     """``len(readability.readability.clean(text))``, counted in one pass instead of three rewrites.
@@ -85,6 +101,43 @@ class PrunedDocument(Document):  # type: ignore[misc]
         """readability's link density (text in links over all text), with ``clean_length``."""
         link_length = sum(clean_length(link.text_content() or "") for link in elem.findall(".//a"))
         return link_length / max(clean_length(elem.text_content() or ""), 1)
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        """readability's own, with its first test (a block element among a div's descendants) asked of
+        the tree, stopping at the first one, instead of serialising every div's whole subtree."""
+        for elem in self.tags(self.html, "div"):
+            if not _has_block_descendant(elem):
+                elem.tag = "p"
+        for elem in self.tags(self.html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = lxml.html.fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _INLINE_TAGS or REGEXES["divToPElementsRe"].search(
+                    lxml.etree.tounicode(child, method="html")
+                ):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml.html.fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
 
 
 def readability_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:

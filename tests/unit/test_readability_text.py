@@ -71,3 +71,21 @@ def test_link_density_is_readabilitys_own() -> None:
     assert len(elements) > 8
     for element in elements:
         assert document.get_link_density(element) == Document.get_link_density(document, element)
+
+
+def test_misused_divs_become_paragraphs_as_readability_makes_them() -> None:
+    page = PAGE.replace(
+        "<footer>",
+        "<div>Loose <b>text</b> here<br>after a break<span>inline</span></div>"
+        "<div><div>inner</div>tail text</div><div><a href='/x'>only a link</a></div>"
+        "<div><picture></picture>text</div><div><em>x<img src='a.png'></em></div>"
+        "<footer>",
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    ours, theirs = PrunedDocument(copy.deepcopy(tree)), PrunedDocument(copy.deepcopy(tree))
+    ours._html(True), theirs._html(True)
+    ours.transform_misused_divs_into_paragraphs()
+    Document.transform_misused_divs_into_paragraphs(theirs)
+    assert lxml.html.tostring(ours.html) == lxml.html.tostring(theirs.html)
+    assert b"<p>" in lxml.html.tostring(ours.html)
