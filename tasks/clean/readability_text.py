@@ -29,6 +29,12 @@ _SHORTENED_RUN = re.compile(r"\s{2,}|[^\S ]")
 # readability's ``divToPElementsRe`` (``<(blockquote|dl|div|img|ol|p|pre|table|ul)``, any case)
 # searched in a div's serialised children is true when a descendant's tag starts so.
 _BLOCK_PREFIXES = ("blockquote", "dl", "div", "img", "ol", "p", "table", "ul")  # "pre" starts with "p"
+# readability's two structural exceptions to removing an "unlikely" element, compiled once
+# (``elem.xpath`` compiles its expression anew on every call).
+_IN_CODE = lxml.etree.XPath("ancestor-or-self::pre | ancestor-or-self::code")
+_HOLDS_ARTICLE = lxml.etree.XPath(
+    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+)
 _INLINE_TAGS = frozenset(
     ("a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u")
 )
@@ -101,6 +107,21 @@ class PrunedDocument(Document):  # type: ignore[misc]
         """readability's link density (text in links over all text), with ``clean_length``."""
         link_length = sum(clean_length(link.text_content() or "") for link in elem.findall(".//a"))
         return link_length / max(clean_length(elem.text_content() or ""), 1)
+
+    def remove_unlikely_candidates(self) -> None:
+        """readability's own, with its XPath tests compiled once."""
+        for elem in self.html.findall(".//*"):
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if len(s) < 2:
+                continue
+            if (
+                REGEXES["unlikelyCandidatesRe"].search(s)
+                and (not REGEXES["okMaybeItsACandidateRe"].search(s))
+                and elem.tag not in ["html", "body"]
+                and not _IN_CODE(elem)
+                and not _HOLDS_ARTICLE(elem)
+            ):
+                elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self) -> None:
         """readability's own, with its first test (a block element among a div's descendants) asked of

@@ -89,3 +89,22 @@ def test_misused_divs_become_paragraphs_as_readability_makes_them() -> None:
     Document.transform_misused_divs_into_paragraphs(theirs)
     assert lxml.html.tostring(ours.html) == lxml.html.tostring(theirs.html)
     assert b"<p>" in lxml.html.tostring(ours.html)
+
+
+def test_unlikely_candidates_are_removed_as_readability_removes_them() -> None:
+    page = PAGE.replace(
+        "<footer>",
+        '<div class="sidebar">Side</div><div id="comments"><article>kept: holds an article</article></div>'
+        '<pre><span class="menu">kept: inside pre</span></pre><div class="footer-content">kept: content</div>'
+        '<ul class="pagination"><li>1</li></ul><footer class="site-footer">',
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    ours, theirs = PrunedDocument(copy.deepcopy(tree)), PrunedDocument(copy.deepcopy(tree))
+    ours._html(True), theirs._html(True)
+    ours.remove_unlikely_candidates()
+    Document.remove_unlikely_candidates(theirs)
+    result = lxml.html.tostring(ours.html)
+    assert result == lxml.html.tostring(theirs.html)
+    assert b"Side" not in result and b"pagination" not in result
+    assert b"holds an article" in result and b"inside pre" in result and b"kept: content" in result
