@@ -108,6 +108,37 @@ class PrunedDocument(Document):  # type: ignore[misc]
         link_length = sum(clean_length(link.text_content() or "") for link in elem.findall(".//a"))
         return link_length / max(clean_length(elem.text_content() or ""), 1)
 
+    def score_paragraphs(self) -> dict[lxml.html.HtmlElement, dict[str, object]]:
+        """readability's own scores, from each paragraph's cleaned length and comma count (``clean``
+        changes only whitespace) instead of its cleaned text, and without formatting a debug line
+        (with a description of the element) for every candidate whatever the log level."""
+        candidates: dict[lxml.html.HtmlElement, dict[str, object]] = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent_node = elem.getparent()
+            if parent_node is None:
+                continue
+            grand_parent_node = parent_node.getparent()
+            inner_text = elem.text_content() or ""
+            inner_text_len = clean_length(inner_text)
+            if inner_text_len < self.min_text_length:
+                continue
+            if parent_node not in candidates:
+                candidates[parent_node] = self.score_node(parent_node)
+                ordered.append(parent_node)
+            if grand_parent_node is not None and grand_parent_node not in candidates:
+                candidates[grand_parent_node] = self.score_node(grand_parent_node)
+                ordered.append(grand_parent_node)
+            content_score: float = 1
+            content_score += inner_text.count(",") + 1
+            content_score += min((inner_text_len / 100), 3)
+            candidates[parent_node]["content_score"] += content_score  # type: ignore[operator]
+            if grand_parent_node is not None:
+                candidates[grand_parent_node]["content_score"] += content_score / 2.0  # type: ignore[operator]
+        for elem in ordered:
+            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)  # type: ignore[operator]
+        return candidates
+
     def remove_unlikely_candidates(self) -> None:
         """readability's own, with its XPath tests compiled once."""
         for elem in self.html.findall(".//*"):

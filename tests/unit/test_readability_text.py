@@ -108,3 +108,23 @@ def test_unlikely_candidates_are_removed_as_readability_removes_them() -> None:
     assert result == lxml.html.tostring(theirs.html)
     assert b"Side" not in result and b"pagination" not in result
     assert b"holds an article" in result and b"inside pre" in result and b"kept: content" in result
+
+
+def test_paragraph_scores_are_readabilitys_own() -> None:
+    page = PAGE.replace(
+        "<footer>",
+        "<div class='related'><p>One, two,  three\n\t and four,\u00a0five items in a list of links.</p>"
+        "<td>Short cell</td><blockquote>A quoted line,\t\twith commas, long enough to count.</blockquote>"
+        "</div>"
+        "<footer>",
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    document = PrunedDocument(tree)
+    document._html(True)
+    ours = document.score_paragraphs()
+    theirs = Document.score_paragraphs(document)
+    assert len(ours) >= 3
+    assert [(element, scores["content_score"]) for element, scores in ours.items()] == [
+        (element, scores["content_score"]) for element, scores in theirs.items()
+    ]
