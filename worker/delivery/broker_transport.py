@@ -127,22 +127,22 @@ def _restore_one(channel: Any, client: Any, tag: str, stored: Stored) -> None:
     client.transaction(transaction, channel.unacked_key)
 
 
-class DurableChannel(kombu_redis.Channel):
-    QoS = DurableQoS
+class _PutsBackOnConsume:
+    """Channel mixin: consuming again (connected again) first puts back what a lost connection
+    left in memory."""
 
     def basic_consume(self, queue: str, *args: Any, **kwargs: Any) -> Any:
-        consumer_tag = super().basic_consume(queue, *args, **kwargs)  # type: ignore[no-untyped-call]
-        restore_orphans(self)  # connected again: put back what the lost connection left in memory
-        return consumer_tag
-
-
-class DurableSentinelChannel(kombu_redis.SentinelChannel):
-    QoS = DurableQoS
-
-    def basic_consume(self, queue: str, *args: Any, **kwargs: Any) -> Any:
-        consumer_tag = super().basic_consume(queue, *args, **kwargs)  # type: ignore[no-untyped-call]
+        consumer_tag = super().basic_consume(queue, *args, **kwargs)  # type: ignore[misc]
         restore_orphans(self)
         return consumer_tag
+
+
+class DurableChannel(_PutsBackOnConsume, kombu_redis.Channel):
+    QoS = DurableQoS
+
+
+class DurableSentinelChannel(_PutsBackOnConsume, kombu_redis.SentinelChannel):
+    QoS = DurableQoS
 
 
 class DurableTransport(kombu_redis.Transport):
