@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.harness import worker_env
 from worker.cli.local_redis import LocalRedis
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,6 +82,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):
         if name.startswith("NEWSFLOW_") and name not in ("NEWSFLOW_DATA_DIR", "NEWSFLOW_REQUIRE_DATA"):
             monkeypatch.delenv(name)
+    # What a worker_env() gives subprocesses too: no 6-10 s date-parser warm-up per CLI run.
+    monkeypatch.setenv("NEWSFLOW_WARM_UP_DATE_PARSER", "false")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -255,20 +258,6 @@ def stop_worker(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-def worker_env(redis_url: str, prefix: str, **settings: str) -> dict[str, str]:
-    """The environment of a worker or CLI run against this Redis and key prefix."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    env.update(
-        {
-            "NEWSFLOW_REDIS_URL": redis_url,
-            "NEWSFLOW_KEY_PREFIX": prefix,
-            "NEWSFLOW_METRICS_PORT": "0",
-        }
-    )
-    env.update({f"NEWSFLOW_{name.upper()}": value for name, value in settings.items()})
-    return env
 
 
 @pytest.fixture(scope="session")

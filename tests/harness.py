@@ -53,9 +53,14 @@ def cycled(records: list[dict[str, Any]], count: int, run: str) -> Iterator[dict
 
 
 def worker_env(redis_url: str, prefix: str, **settings: str) -> dict[str, str]:
-    """The environment of a worker run against this Redis and key prefix."""
+    """The environment of a worker or CLI run against this Redis and key prefix.
+
+    The date parser's warm-up (6-10 s of CPU at each worker's start) is off unless a test asks for
+    it (``warm_up_date_parser="true"``): the suite starts dozens of workers, and one test covers it.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
     env.update({"NEWSFLOW_REDIS_URL": redis_url, "NEWSFLOW_KEY_PREFIX": prefix, "NEWSFLOW_METRICS_PORT": "0"})
+    env["NEWSFLOW_WARM_UP_DATE_PARSER"] = "false"
     env.update({f"NEWSFLOW_{name.upper()}": value for name, value in settings.items()})
     return env
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import secrets
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SHARE_BAR, RunningWorker, wait_until
+from tests.conftest import (
+    RECIPE_LIST,
+    RECIPE_PAGE,
+    RECIPE_PROSE,
+    SHARE_BAR,
+    RunningWorker,
+    dedicated_worker,
+    wait_until,
+)
 from worker.app import create_app
+from worker.cli.local_redis import LocalRedis
 from worker.delivery.chain import pipeline_chain
 from worker.producers.producer import enqueue_items
 from worker.settings import Settings
@@ -178,3 +188,27 @@ def _direct_publishes(worker: RunningWorker, settings: Settings) -> int:
         for e in stream.read_range(worker.client, settings.results_stream)
         if e.fields["id"].startswith("direct-")
     )
+
+
+def test_a_worker_that_cleans_warms_the_date_parser_before_its_pool_forks(
+    redis_server: LocalRedis, tmp_path: Path
+) -> None:
+    """The warm-up runs once, in the main process, and only where the clean queue is consumed."""
+    with dedicated_worker(redis_server.url, tmp_path, warm_up_date_parser="true") as cleaning:
+        settings = settings_of(cleaning)
+        page = {
+            "id": f"warm-{secrets.token_hex(4)}",
+            "url": "https://news.example/2014/03/12/story.html",
+            "html": "<html><head><title>A story</title></head><body><article>"
+            + "<p>Updated: 12. März 2014</p>"
+            + "<p>The council met on Tuesday and voted to keep the old library open for another year.</p>" * 6
+            + "</article></body></html>",
+        }
+        enqueue_items([SourceItem("test", page)], settings, cleaning.client, create_app(settings))
+        wait_until(lambda: published(cleaning, settings, page["id"]), 60, "the page to be published")
+        assert cleaning.log().count("date parser warmed up") == 1  # in the main process, once
+    extract_only = ("--queues", "extract,summarise,publish")
+    with dedicated_worker(
+        redis_server.url, tmp_path, warm_up_date_parser="true", extra_args=extract_only
+    ) as other:
+        assert "date parser warmed up" not in other.log()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from tasks.clean.warm_up import warm_up_date_parser
 from tasks.duplicates import DuplicateIndex
 from tasks.models import CleanedArticle, ExtractedArticle
 from worker import stages
@@ -57,6 +58,8 @@ def process_items(items: Iterable[SourceItem], settings: Settings, jobs: int = 1
 
 def _process_in_order(items: Iterable[SourceItem], settings: Settings, jobs: int) -> Iterator[dict[str, Any]]:
     keep_freed_memory(settings.allocator_keep_mb)  # before forking: the pool processes inherit it
+    if jobs > 1 and settings.warm_up_date_parser:
+        warm_up_date_parser()  # before forking too: once, not in every process's first HTML page
     iterator = iter(items)
     batches = iter(lambda: list(islice(iterator, settings.nlp_batch_size)), [])
     if jobs <= 1:

@@ -37,6 +37,21 @@ def _setup_logging(**_: Any) -> None:
     configure_logging(get_settings().log_level)
 
 
+@signals.worker_init.connect
+def _init_worker(sender: Any = None, **_: Any) -> None:
+    """In the main process, before the pool forks: what every pool process would otherwise redo."""
+    settings = get_settings()
+    consumed = getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None)
+    cleans = consumed is None or settings.queue("clean") in (consumed.consume_from or consumed)
+    if settings.warm_up_date_parser and cleans:
+        from tasks.clean.warm_up import warm_up_date_parser
+
+        configure_logging(settings.log_level)  # Celery sets up logging after this signal
+        started = time.monotonic()
+        warm_up_date_parser()
+        log.info("date parser warmed up in %.1f s (before the pool forks)", time.monotonic() - started)
+
+
 @signals.worker_process_init.connect
 def _init_pool_process(**_: Any) -> None:
     """Load the model and connect to Redis once per pool process, before its first task."""
