@@ -45,10 +45,19 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
             stack = _at_paragraph_break(text, stack, previous, (offset, role, double), spans)
         previous = offset
         if role == OPEN:
+            if stack and stack[0][0] == double and (end := _lost_close(text, stack[0][1], offset)):
+                # The open quotation lost its closing mark (before a caption or a new attribution)
+                # and this mark opens the next one.
+                _emit(text, stack[0][1] + 1, end, spans, closed=False)
+                stack = []
             if not stack or stack[-1][0] != double or not _starts_a_paragraph(text, offset):
                 stack.append((double, offset))
             # Else the family already open after a sentence's end: the same quotation's next
             # paragraph (texts that lost their line breaks keep only the marks).
+        elif stack and not any(d == double for d, _ in stack) and _closes_other_family(text, offset):
+            # "‘I saw it all.” Others …": a closing mark of the wrong family after a sentence.
+            _emit(text, stack[0][1] + 1, offset, spans)
+            stack = []
         elif any(d == double for d, _ in stack):
             while stack:
                 d, start = stack.pop()
@@ -81,10 +90,82 @@ def _at_paragraph_break(
     return []
 
 
-def _starts_a_paragraph(text: str, offset: int) -> bool:
-    """Whether a mark stands where a paragraph could begin: after a sentence's end or a line break."""
+def _starts_a_paragraph(text: str, offset: int, colon: bool = True) -> bool:
+    """Whether a mark stands where a paragraph could begin: after a sentence's end or a line break
+    (or a colon, unless ``colon`` is false)."""
     before = text[max(0, offset - 3) : offset].rstrip()
-    return not before or before[-1] in ".?!…:\n" or before[-1] in MARKS
+    return not before or before[-1] in (".?!…:\n" if colon else ".?!…\n") or before[-1] in MARKS
+
+
+_SENTENCE_END = re.compile(r"[.?!…][’'\"”]?(?=\s+[A-Z0-9‘“'\"])")
+# Words between the last sentence of a quotation and the next opening mark that make them a
+# caption ("Rescue: A fireman helps the girl 'So …"); words a new quotation must have to be one.
+_MIN_GAP_WORDS = 2
+_MIN_NEW_WORDS = 4
+
+
+def _lost_close(text: str, start: int, offset: int) -> int | None:
+    """Where the quotation opened at ``start`` ends when its closing mark was lost before a
+    caption, judged from the opening mark of the same family at ``offset``; None when that mark
+    is a nesting or opens the same quotation's next paragraph.
+
+    Captions the texts kept glued between paragraphs end without a stop, so the next paragraph's
+    opening mark follows a word ("… by her neck 'So a bunch of us …"), where a nested quotation
+    follows a comma or a colon ("I said, 'Sorry …'"). The open quotation then ends with its last
+    sentence before the caption, unless the new quotation is a short term ("called it 'rubbish'
+    and") or a closing mark of the family follows its own (a nesting after all).
+    """
+    if not after_glued_caption(text, offset):
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start + 1, offset)]
+    if not ends or len(text[ends[-1] : offset].split()) < _MIN_GAP_WORDS or text[ends[-1] - 1] in MARKS:
+        return None
+    following = _next_roles(text, offset + 1, text[offset] in DOUBLE, 2)
+    if following[:2] == [CLOSE, CLOSE]:
+        return None
+    closing = _next_close(text, offset + 1, text[offset] in DOUBLE)
+    if closing is not None and len(text[offset + 1 : closing].split()) < _MIN_NEW_WORDS:
+        return None
+    return ends[-1]
+
+
+def after_glued_caption(text: str, offset: int) -> bool:
+    """Whether the opening mark at ``offset`` follows a word with no stop or comma between: the end
+    of a photo caption glued to the next paragraph ("… by her neck 'So a bunch of us …")."""
+    before = text[max(0, offset - 40) : offset].rstrip(" \t")
+    return bool(before) and before[-1].isalnum()
+
+
+def _next_close(text: str, offset: int, double: bool) -> int | None:
+    for match in _ANY_MARK.finditer(text, offset, min(len(text), offset + MAX_UNCLOSED)):
+        if (match.group() in DOUBLE) == double and _role(
+            text, match.start(), match.group(), double, True
+        ) == CLOSE:
+            return match.start()
+    return None
+
+
+def _next_roles(text: str, offset: int, double: bool, count: int) -> list[str]:
+    """The roles of the next ``count`` marks of a family after ``offset`` (apostrophes skipped),
+    read as if that family were open."""
+    roles: list[str] = []
+    for match in _ANY_MARK.finditer(text, offset, min(len(text), offset + MAX_UNCLOSED)):
+        if (match.group() in DOUBLE) != double:
+            continue
+        role = _role(text, match.start(), match.group(), double, True)
+        if role is not None:
+            roles.append(role)
+            if len(roles) == count:
+                break
+    return roles
+
+
+def _closes_other_family(text: str, offset: int) -> bool:
+    """A mark right after a sentence's last stop, followed by a space: a closing mark, whatever
+    its family."""
+    before = text[offset - 1] if offset else " "
+    after = text[offset + 1] if offset + 1 < len(text) else " "
+    return before in ".?!" and after.isspace()
 
 
 def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]], closed: bool = True) -> None:
@@ -149,6 +230,8 @@ def _next_single_closes(text: str, offset: int) -> bool:
         after = text[at + 1] if at + 1 < len(text) else " "
         if before.isalnum() and after.isalpha():
             continue
+        if before in "sS" and after == " " and _next_word_is_lower(text, at + 2):
+            continue  # as ambiguous as the mark asked about ("the players' union")
         return not (before.isspace() or before in _BEFORE_OPENER)
     return False
 

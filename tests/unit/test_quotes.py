@@ -265,3 +265,43 @@ def test_a_date_inside_a_description_names_nobody() -> None:
     ]
     (quote,) = extract_quotes(text, split_sentences_plain(text), mentions, entities)
     assert (quote.speaker, quote.speaker_entity) == ("the 28-year-old", "Rafa Diaz")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A photo caption glued between two paragraphs took the first one's closing mark with it:
+        # the first quotation ends with its last sentence, the mark after the caption opens the next.
+        (
+            "One neighbour said: 'We ran out to help. We held him up by his legs. Rescue: A neighbour "
+            "holds the boy on the balcony 'Then the firemen came and took over.' Others watched.",
+            ["We ran out to help. We held him up by his legs.", "Then the firemen came and took over."],
+        ),
+        # The same family nested after a comma or a colon stays nested ...
+        (
+            "'He came in. I said, 'Sorry Tom, what did you say there?'. 'He said he would stay.'",
+            ["He came in. I said, 'Sorry Tom, what did you say there?'. 'He said he would stay."],
+        ),
+        # ... and so does a short term, or one whose own closing mark is followed by the outer one.
+        (
+            "'I was there at the start. He called the plan 'rubbish' and walked out.' Nobody moved.",
+            ["I was there at the start. He called the plan 'rubbish' and walked out."],
+        ),
+        (
+            "'I was there at the start. He told them 'we will not be moved by anyone' and left.' So it went.",
+            ["I was there at the start. He told them 'we will not be moved by anyone' and left."],
+        ),
+        # A closing mark of the other family right after a sentence closes what is open.
+        (
+            "‘I saw it all from the window.” Others said 'nothing at all' later.",
+            ["I saw it all from the window.", "nothing at all"],
+        ),
+        # A plural possessive after the quotation does not take its closing mark from it.
+        (
+            "The court heard Smith 'charged towards' two officers, and the players' union paid his fees.",
+            ["charged towards"],
+        ),
+    ],
+)
+def test_marks_lost_or_mixed_up_in_scraped_news(text: str, expected: list[str]) -> None:
+    assert spans_text(text) == expected
