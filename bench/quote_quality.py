@@ -1,14 +1,14 @@
 """Quotations and speakers against hand labels, next to textacy's direct_quotations, in one run.
 
-    python -m bench.quote_quality [DATA] [--split dev|held_out|test|test2|test3|seen|all]
+    python -m bench.quote_quality [DATA] [--split dev|held_out|test|test2|test3|test4|seen|all]
         [--rounds N] [--show]
 
 DATA defaults to ../shared/data. The labels are bench/data/quotes/cnndm_quotes.json (offsets into
 the FRANK CNN/DM texts, which are read from DATA; see that folder's README for the rules).
-Prints, per split (``dev``, ``held_out``, ``test``, ``test2``, ``test3`` and ``all``; ``test3`` is
-the unseen one: labelled after the rules had been looked at on the others, and run once at the end
-of a round of rule work; ``--split seen`` runs every split but the unseen ones (dev, held_out, test
-and test2, which have been looked at since), for working on rules): quote-span
+Prints, per split (``dev``, ``held_out``, ``test``, ``test2``, ``test3``, ``test4`` and ``all``;
+``test4`` is the unseen one: labelled after the rules had been looked at on the others, and run once
+at the end of a round of rule work; ``--split seen`` runs every split but the unseen ones (dev,
+held_out, test, test2 and test3, which have been looked at since), for working on rules): quote-span
 precision/recall/F1 (exact, and overlapping by at least half of the longer span), speaker
 accuracy among the quotations found (resolved speaker right; and the speaker mention overlapping
 the labelled one), and ms per article, for the extract stage and for
@@ -38,9 +38,9 @@ from worker.settings import Settings
 LABELS = Path(__file__).resolve().parent / "data" / "quotes" / "cnndm_quotes.json"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BATCH = 64
-SPLITS = ("dev", "held_out", "test", "test2", "test3")
+SPLITS = ("dev", "held_out", "test", "test2", "test3", "test4")
 # Splits whose output is not looked at while rules are written; ``seen`` is every other split.
-UNSEEN = ("test3",)
+UNSEEN = ("test4",)
 SEEN = tuple(s for s in SPLITS if s not in UNSEEN)
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "major", "sister"}
 
