@@ -86,6 +86,7 @@ class Resolver:
         self.bodies: list[tuple[int, str]] = []
         self.genders: dict[str, str | None] = {}
         self._salient: list[tuple[int, str]] | None = None
+        self._speakers: list[tuple[int, str]] | None = None  # sorted salient + noted, until a note
         self._honorifics: dict[str, dict[str, int]] | None = None
 
     @property
@@ -121,7 +122,9 @@ class Resolver:
                     elif span and unnamed_body(self.text, *span):
                         self.bodies.append((verb.start(), ""))  # "the committee said": no name
             self._salient = found
-        return sorted(self._salient + self.noted)
+        if self._speakers is None:
+            self._speakers = sorted(self._salient + self.noted)
+        return self._speakers
 
     def _body_ending(self, start: int, end: int) -> str | None:
         """The organisation (or place or group) whose name ends the phrase ``text[start:end]``."""
@@ -132,6 +135,7 @@ class Resolver:
         """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
         if entity and self.labels.get(entity, "PERSON") == "PERSON":
             self.noted.append((offset, entity))
+            self._speakers = None
         elif entity:
             self.bodies.append((offset, entity))
 
@@ -283,6 +287,10 @@ class Resolver:
                 counts = self._honorifics.setdefault(found.group(2), {"m": 0, "f": 0})
                 counts[sex] += 1
         return self._honorifics
+
+    def gender(self, name: str | None) -> str | None:
+        """ "m" or "f" when the text says so of this person, else None (see ``_gender``)."""
+        return self._gender(name)
 
     def _gender(self, name: str | None) -> str | None:
         """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
