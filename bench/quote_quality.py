@@ -95,6 +95,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating throughput rounds (0: skip)")
     parser.add_argument("--show", action="store_true", help="list the extract stage's misses")
     parser.add_argument("--no-textacy", action="store_true")
+    parser.add_argument(
+        "--speakers",
+        choices=("learned", "rules"),
+        default="learned",
+        help="speakers chosen by the learned chooser (the stage's default) or by the rules alone",
+    )
     parser.add_argument("--keyphrases", action="store_true", help="only the speakers-in-keyphrases test")
     args = parser.parse_args()
     model = Settings().spacy_model
@@ -106,7 +112,12 @@ def main() -> None:
     texts = _texts(args.data)
     articles = [a for a in labels if _in_split(a, args.split)]
     print(f"model {model}, {len(articles)} labelled articles ({args.split}), batch {BATCH}\n")
-    ours = run_stage(nlp, articles, texts)
+    ours = run_stage(nlp, articles, texts, args.speakers)
+    print(
+        f"extract_quotes alone, ms/article CPU (same run, alternating): rules "
+        f"{1000 * ours['seconds_rules'] / len(articles):.2f}, learned "
+        f"{1000 * ours['seconds_learned'] / len(articles):.2f}; scored: {args.speakers}\n"
+    )
     theirs = {} if args.no_textacy else run_textacy(model, articles, texts)
     splits = {"all": (*SPLITS, "all"), "seen": (*SEEN, "seen")}.get(args.split, (args.split,))
     for split in splits:
@@ -117,7 +128,7 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|")
         chosen = [a for a in articles if _in_split(a, split)]
         for name, found in (
-            ("extract stage (senter+ner, rules)", ours),
+            (f"extract stage (senter+ner, {args.speakers} speakers)", ours),
             ("textacy direct_quotations", theirs),
         ):
             if found or name.startswith("extract"):
@@ -148,18 +159,29 @@ def news_texts(data: Path) -> list[str]:
     return texts
 
 
-def run_stage(nlp: Any, articles: list[dict[str, Any]], texts: dict[str, str]) -> dict[str, Any]:
-    """The extract stage on the raw texts (offsets must index them): quotations per article and
-    the time ``extract_quotes`` alone takes (the stage's model work is timed in ``throughput``)."""
+def run_stage(
+    nlp: Any, articles: list[dict[str, Any]], texts: dict[str, str], speakers: str = "learned"
+) -> dict[str, Any]:
+    """The extract stage on the raw texts (offsets must index them): quotations per article, with
+    speakers chosen by ``speakers``, and the time ``extract_quotes`` alone takes with the rules'
+    speakers and with the learned chooser, alternating per article (the stage's model work is
+    timed in ``throughput``)."""
     records = [CleanedArticle(id=a["id"], text=texts[a["id"]]) for a in articles]
     done: list[ExtractedArticle] = extract_articles(
         nlp, records, ExtractOptions(batch_size=BATCH, quotes=False)
     )
-    found: dict[str, Any] = {"seconds": 0.0}
-    for article in done:
-        clock = time.process_time()
-        quotes = extract_quotes(article.text, article.sentences, article.entities, article.canonical_entities)
-        found["seconds"] += time.process_time() - clock
+    found: dict[str, Any] = {"seconds": 0.0, "seconds_rules": 0.0, "seconds_learned": 0.0}
+    for index, article in enumerate(done):
+        modes = ("rules", "learned") if index % 2 else ("learned", "rules")
+        for mode in modes:
+            clock = time.process_time()
+            got = extract_quotes(
+                article.text, article.sentences, article.entities, article.canonical_entities, mode
+            )
+            found[f"seconds_{mode}"] += time.process_time() - clock
+            if mode == speakers:
+                quotes = got
+        found["seconds"] = found[f"seconds_{speakers}"]
         found[article.id] = [
             Found(
                 q.start,
@@ -239,7 +261,8 @@ def score(articles: list[dict[str, Any]], found: dict[str, Any], texts: dict[str
         tally.misses += [
             f"extra {article['id'][:8]} {p.start}-{p.end}" for i, p in enumerate(pred) if i not in used
         ]
-    tally.seconds = found.get("seconds", 0.0) * len(articles) / max(1, len(found) - 1)
+    per_article = [key for key in found if not key.startswith("seconds")]
+    tally.seconds = found.get("seconds", 0.0) * len(articles) / max(1, len(per_article))
     return tally
 
 

@@ -13,13 +13,16 @@ across another quotation:
 
 and otherwise has no speaker: a short quoted term is then a ``scare`` quote, as is a quoted name
 or title ("‘Doggie’", "“Star Trek”") whoever mentions it. Speakers are resolved to canonical
-entities by ``speakers.Resolver``.
+entities by ``speakers.Resolver``. By default the rules' answer is then one candidate among the
+entities named around the quotation and nobody, and a learned model picks (``speaker_choice``);
+``speakers="rules"`` keeps the rules' answer.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
@@ -62,17 +65,52 @@ _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 _TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
+@dataclass(slots=True)
+class RuledQuotes:
+    """The rules' quotations of one article, which rule gave each its speaker, and what they used."""
+
+    quotes: list[Quote]
+    rules: list[str]  # per quotation: "title", "and", "attribution", "carry", "before" or "none"
+    titles: list[bool]
+    resolver: Resolver
+    starts: list[int]
+    names: dict[int, str]
+
+
 def extract_quotes(
-    text: str, sentences: list[Span], mentions: list[EntityMention], entities: list[CanonicalEntity]
+    text: str,
+    sentences: list[Span],
+    mentions: list[EntityMention],
+    entities: list[CanonicalEntity],
+    speakers: str = "learned",
 ) -> list[Quote]:
-    """Every quotation of the text, with its speaker and the canonical entity that speaker is."""
+    """Every quotation of the text, with its speaker and the canonical entity that speaker is.
+
+    ``speakers``: "rules" keeps the rules' speakers; "learned" lets the shipped speaker model
+    choose among the rules' answer and the entities named around each quotation
+    (``speaker_choice``)."""
+    ruled = rule_quotes(text, sentences, mentions, entities)
+    if ruled is None:
+        return []
+    if speakers == "learned":
+        from tasks.extract.speaker_choice import choose_speakers
+
+        choose_speakers(text, ruled, entities)
+    return ruled.quotes
+
+
+def rule_quotes(
+    text: str, sentences: list[Span], mentions: list[EntityMention], entities: list[CanonicalEntity]
+) -> RuledQuotes | None:
+    """The quotations with the rules' speakers, and what the rules found on the way."""
     spans = find_quote_spans(text)
     if not spans:
-        return []
+        return None
     starts = [s.start for s in sentences] or [0]
     names = {span.start: entity.name for entity in entities for span in entity.mentions}
     resolver = Resolver(text, mentions, names, starts, spans)
     quotes: list[Quote] = []
+    rules: list[str] = []
     last: Quote | None = None
     titles = [_is_title(text[start:end].split()) for start, end in spans]
     for index, (start, end) in enumerate(spans):
@@ -83,33 +121,38 @@ def extract_quotes(
         ceiling = _mark_before(text, spans[index + 1][0]) if index + 1 < len(spans) else len(text)
         words = text[start:end].split()
         quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")
+        rule = "none"
         if titles[index]:
-            quote.kind = "scare"
+            quote.kind, rule = "scare", "title"
         elif (speaker := _attribution(text, starts, resolver, (opener, closer), (floor, ceiling))) and (
             speaker.start < 0
         ):
             if last is not None and last.speaker is not None:  # "… ‘…’ and said ‘…’"
                 _inherit(quote, last)
-                quote.cue = speaker.cue
+                quote.cue, rule = speaker.cue, "and"
         elif speaker:
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
             resolver.note(max(closer, speaker.end), entity)
+            rule = "attribution"
         elif (
             last is not None and last.speaker is not None and _continues(text, starts, resolver, last, quote)
         ):
             _inherit(quote, last)
+            rule = "carry"
         elif speaker := _named_before(text, starts, resolver, opener, floor):
             entity = resolver.resolve(speaker.start, speaker.end)
             _set_speaker(quote, text, speaker, entity)
             resolver.note(max(closer, speaker.end), entity)
+            rule = "before"
         elif len(words) < 6 or not _sentence_like(words):
             quote.kind = "scare"
         if _is_term(words):
             quote.kind = "scare"  # "posed a ‘serious threat’": a term, whoever the sentence quotes
         quotes.append(quote)
+        rules.append(rule)
         last = quote
-    return quotes
+    return RuledQuotes(quotes, rules, titles, resolver, starts, names)
 
 
 def quoted_speaker(quotes: list[dict[str, Any]], name: str) -> bool:

@@ -76,6 +76,9 @@ class ExtractOptions:
     max_batch_chars: int = 300_000
     # Quotations and their speakers (English cue words: other languages get none).
     quotes: bool = True
+    # Who speaks: "learned" (the rules' answer and the entities around each quotation, chosen by
+    # ``speaker_choice``'s model) or "rules" (the rules alone).
+    speakers: str = "learned"
 
 
 def extract_articles(
@@ -170,7 +173,11 @@ def _from_pieces(
     entities = canonicalise(mentions, acronyms, dateline_place=place)
     sentences = fix_sentences(text, _sentence_bounds(text, tokens))
     english = (article.language or "en").lower().startswith("en")
-    quotes = extract_quotes(text, sentences, mentions, entities) if options.quotes and english else []
+    quotes = (
+        extract_quotes(text, sentences, mentions, entities, options.speakers)
+        if options.quotes and english
+        else []
+    )
     return grow(
         ExtractedArticle,
         article,
