@@ -75,6 +75,8 @@ class RuledQuotes:
     resolver: Resolver
     starts: list[int]
     names: dict[int, str]
+    # Every cue word of the text as (start, end), found once when the speaker features need them.
+    cue_spans: list[tuple[int, int]] | None = None
 
 
 def extract_quotes(

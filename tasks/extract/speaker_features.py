@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, find_cues
+from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cue_spans, cues_from, find_cues
 from tasks.extract.speaker_phrases import DETERMINERS as _DETERMINERS
 from tasks.models import CanonicalEntity, Quote
 
@@ -28,7 +28,8 @@ NONE, UNNAMED = "\x00none", "\x00unnamed"
 _LABELS = ("PERSON", "ORG", "NORP", "GPE")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|it|It|they|They)\b")
 _RULES = ("attribution", "carry", "before", "and")
-_CUE_BEFORE = re.compile(rf"(?:{CUE.pattern})\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE)
+# At most three words between a cue and the mention after it ("said Locke", "told the paper Ann").
+_WORDS_AFTER_CUE = re.compile(r"\s+(?:\w+\s+){0,3}")
 # How far either side of a quotation candidates are looked for, at most.
 WINDOW_CHARS = 600
 
@@ -90,6 +91,9 @@ FEATURE_NAMES = (
     "nonerule_x_last_salient",
     "nonerule_x_sentence_like",
 )
+# The features ``_position`` sets: where a mention stands.
+_WHERE = {*FEATURE_NAMES[FEATURE_NAMES.index("same_sentence") : FEATURE_NAMES.index("via_pronoun")]}
+_WHERE |= {"after_preposition", "possessive"}
 
 
 @dataclass(slots=True)
@@ -231,6 +235,9 @@ def _rules_answer(frame: _Frame, found: dict[str, Candidate]) -> Candidate:
         rules = Candidate(NONE, None, None)
     rules.features["is_rules"] = 1.0
     if rules.span and "before_quote" not in rules.features:
+        # Not named before the quotation in the window: where the rules' own mention stands.
+        for name in _WHERE:
+            rules.features.pop(name, None)
         _position(rules.features, frame, rules.span)
     if rule in _RULES:
         rules.features[f"rules_{rule}"] = 1.0
@@ -316,20 +323,6 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
     """Where a mention stands against the quotation, and the cue words around it."""
     (start, end), (opener, closer), text = span, frame.marks, frame.text
     sentence, quoted = frame.sentence, frame.ruled.resolver.quoted
-    for name in (
-        "same_sentence",
-        "sentence_before",
-        "sentence_after",
-        "before_quote",
-        "after_quote",
-        "cue_between",
-        "cue_follows",
-        "cue_precedes",
-        "quote_between",
-        "after_preposition",
-        "possessive",
-    ):
-        f.pop(name, None)
     before = end <= opener
     f["before_quote" if before else "after_quote"] = 1.0
     if sentence[0] <= start < sentence[1]:
@@ -338,12 +331,15 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
         f["sentence_before" if start < sentence[0] else "sentence_after"] = 1.0
     f["log_distance"] = math.log1p(_distance(start, end, opener, closer))
     gap = (end, opener) if before else (closer, start)
-    between = text[gap[0] : gap[1]]
-    if gap[1] > gap[0] and CUE.search(between):
+    cues = _cue_spans(frame)
+    if any(gap[0] <= s and e <= gap[1] for s, e in cues_from(cues, gap[0], gap[1])):
         f["cue_between"] = 1.0
     if CUE.match(text, end + 1) or CUE.match(text, end):
         f["cue_follows"] = 1.0
-    if _CUE_BEFORE.search(text[max(0, start - 40) : start]):
+    if any(
+        e <= start and _WORDS_AFTER_CUE.fullmatch(text, e, start)
+        for _, e in cues_from(cues, max(0, start - 40), start)
+    ):
         f["cue_precedes"] = 1.0
     if any(gap[0] < s and e < gap[1] for s, e in quoted):
         f["quote_between"] = 1.0
@@ -352,6 +348,13 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
         f["after_preposition"] = 1.0
     if text[end : end + 2] in {"'s", "’s"}:
         f["possessive"] = 1.0
+
+
+def _cue_spans(frame: _Frame) -> list[tuple[int, int]]:
+    """Every cue word of the article, found once."""
+    if frame.ruled.cue_spans is None:
+        frame.ruled.cue_spans = cue_spans(frame.text)
+    return frame.ruled.cue_spans
 
 
 def _distance(start: int, end: int, opener: int, closer: int) -> float:

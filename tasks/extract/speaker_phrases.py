@@ -10,6 +10,7 @@ and a description's words to its determiner, skipping an aside between commas or
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from tasks.extract.names import HONORIFICS as NAME_HONORIFICS
@@ -160,6 +161,25 @@ class Speaker:
     start: int
     end: int
     cue: str
+
+
+_WORD_CHARS = re.compile(r"[A-Za-z]+")
+_CUE_OPENERS = {alternative.split()[0].lower() for alternative in CUES.split("|")}
+
+
+def cue_spans(text: str) -> list[tuple[int, int]]:
+    """Every cue word of the text as (start, end), in order: what ``CUE.finditer`` finds, with
+    the pattern tried only where a word that opens a cue stands (it is slow to try everywhere)."""
+    found = []
+    for word in _WORD_CHARS.finditer(text):
+        if word.group().lower() in _CUE_OPENERS and (cue := CUE.match(text, word.start())):
+            found.append(cue.span())
+    return found
+
+
+def cues_from(cues: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The cues of ``cue_spans`` starting in ``text[lo:hi]``."""
+    return cues[bisect_left(cues, (lo, -1)) : bisect_left(cues, (hi, -1))]
 
 
 def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None:
