@@ -10,6 +10,7 @@ from tasks.extract.quotes import extract_quotes, rule_quotes
 from tasks.extract.sentences import split_sentences_plain
 from tasks.extract.speaker_choice import SpeakerModel, choose_speakers, model_from_json, shipped_model
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, candidates_for
+from tasks.extract.speaker_phrases import CUE, cue_spans
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 
@@ -124,3 +125,15 @@ def test_the_rules_alone_stay_selectable() -> None:
     (rules,) = _quotes(text, ("Tom Reed", "Ann Lee"), speakers="rules")
     assert rules.speaker_entity == learned.speaker_entity == "Ann Lee"
     assert rules.cue == "said"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ann Lee said it was over, according to the BBC, and he fired back: ‘No.’",
+        "The unsaid claims were self-said; she Says, tweeted and hit back at the reports.",
+    ],
+)
+def test_cue_spans_are_what_the_cue_pattern_finds(text: str) -> None:
+    assert cue_spans(text) == [cue.span() for cue in CUE.finditer(text)]
+    assert cue_spans(text)
