@@ -8,9 +8,10 @@ text is 3 to 119 characters long is the author. libxml2 answers each of those fi
 testing every element of the page, a dozen string tests each.
 
 Here one XPath hands over every value of those six attributes (and the ``author``, ``time``,
-``figure`` elements and the parents of ``rel`` elements), in document order; each distinct
-attribute value is tested once, in Python, against all the expressions' conditions on it, and the
-expressions' element-name tests are applied to the few elements one of them names. The elements
+``figure`` elements and the parents of ``rel`` elements), in document order; each attribute value
+is tested in Python against all the expressions' conditions on it at once (one regular-expression
+search tells most values apart, and the answers for the others are cached: class names repeat),
+and the expressions' element-name tests are applied to the few elements one of them names. The elements
 deleted, and the elements asked for their text and in which order, are the ones trafilatura's
 expressions give (``tests/unit/test_author_search.py`` runs both on every alternative).
 """
@@ -102,7 +103,9 @@ _ANY_WORD = {name: _any_word(tests) for name, tests in ATTRIBUTE_TESTS.items()}
 
 def attribute_mask(name: str, value: str) -> int:
     """The expressions whose test of attribute ``name`` this value passes (their element-name tests aside)."""
-    return _mask(name, value) if _ANY_WORD[name].search(value) else 0
+    if not _ANY_WORD[name].search(value):
+        return 0
+    return _mask(str(name), str(value))  # plain strings: an XPath's "smart" one would keep its page alive
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import random
+import weakref
 
 import lxml.etree
 import lxml.html
@@ -185,3 +187,15 @@ def test_a_fragment_root_is_not_its_own_discard() -> None:
     )
     assert prune_and_search(mine) == expected == "Uma Thurman"
     assert lxml.etree.tostring(mine) == lxml.etree.tostring(theirs)
+
+
+def test_the_search_keeps_no_page_alive() -> None:
+    """Its cache of attribute values holds plain strings: an XPath's value knows its element (and
+    so its whole page), which a worker's cache must not keep after the page is done."""
+    tree = _tree("<html><body><p class='byline unique-to-this-test'>Ann Lee</p></body></html>")
+    byline = tree.find(".//p")
+    alive = weakref.ref(byline)
+    assert prune_and_search(tree) == "Ann Lee"
+    del tree, byline
+    gc.collect()
+    assert alive() is None
