@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 
 import lxml.html
 import pytest
 from readability import Document
-from readability.readability import clean
+from readability.readability import REGEXES, clean
 
 from tasks.clean.html_extract import parse_html
 from tasks.clean.readability_text import PrunedDocument, clean_length, readability_paragraphs
@@ -149,6 +150,14 @@ def _prepared(page: str) -> tuple[PrunedDocument, PrunedDocument]:
     ours, theirs = PrunedDocument(copy.deepcopy(tree)), PrunedDocument(copy.deepcopy(tree))
     ours._html(True), theirs._html(True)
     return ours, theirs
+
+
+def test_unlikely_pattern_is_lower_case_words_so_lowered_ascii_matches_it_without_ignorecase() -> None:
+    # PrunedDocument lowers an ASCII "class id" and drops IGNORECASE: exact only while the pattern
+    # itself is lower case with no escapes (an upper-case letter or "\\S" would change meaning).
+    pattern = REGEXES["unlikelyCandidatesRe"].pattern
+    assert pattern == pattern.lower() and "\\" not in pattern
+    assert REGEXES["unlikelyCandidatesRe"].flags & re.IGNORECASE
 
 
 def test_unlikely_candidates_ignore_case_as_readability_does() -> None:
