@@ -1,20 +1,20 @@
 """Quotations and speakers against hand labels, next to textacy's direct_quotations, in one run.
 
-    python -m bench.quote_quality [DATA] [--split dev|held_out|test|test2|test3|test4|seen|all]
+    python -m bench.quote_quality [DATA] [--split dev|held_out|test|test2|test3|test4|test5|seen|all]
         [--rounds N] [--show]
 
 DATA defaults to ../shared/data. The labels are bench/data/quotes/cnndm_quotes.json (offsets into
-the FRANK CNN/DM texts, which are read from DATA; see that folder's README for the rules).
-Prints, per split (``dev``, ``held_out``, ``test``, ``test2``, ``test3``, ``test4`` and ``all``;
-``test4`` is the unseen one: labelled after the rules had been looked at on the others, and run once
-at the end of a round of rule work; ``--split seen`` runs every split but the unseen ones (dev,
-held_out, test, test2 and test3, which have been looked at since), for working on rules): quote-span
-precision/recall/F1 (exact, and overlapping by at least half of the longer span), speaker
-accuracy among the quotations found (resolved speaker right; and the speaker mention overlapping
-the labelled one), and ms per article, for the extract stage and for
-textacy 0.13 ``extract.triples.direct_quotations`` on the full model (it needs the parser; an odd
-number of quote marks raises ValueError, counted as no quotations). Then the extract stage's
-articles/s with and without quotes over all FRANK texts, alternating rounds in one process.
+the FRANK CNN/DM and XSum (BBC) texts, which are read from DATA; see that folder's README for the
+rules). Prints, per split (``dev``, ``held_out``, ``test``, ``test2``, ``test3``, ``test4``,
+``test5`` and ``all``; ``test5``, 30 BBC texts, is the unseen one: labelled after the rules had
+been looked at on the others, and run once at the end of a round of rule work; ``--split seen``
+runs every split but the unseen ones (dev, held_out, test, test2, test3 and test4, which have been
+looked at since), for working on rules): quote-span precision/recall/F1 (exact, and overlapping by
+at least half of the longer span), speaker accuracy among the quotations found (resolved speaker
+right; and the speaker mention overlapping the labelled one), and ms per article, for the extract
+stage and for textacy 0.13 ``extract.triples.direct_quotations`` on the full model (it needs the
+parser; an odd number of quote marks raises ValueError, counted as no quotations). Then the extract
+stage's articles/s with and without quotes over all FRANK texts, alternating rounds in one process.
 ``--show`` lists the stage's misses.
 """
 
@@ -38,9 +38,9 @@ from worker.settings import Settings
 LABELS = Path(__file__).resolve().parent / "data" / "quotes" / "cnndm_quotes.json"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BATCH = 64
-SPLITS = ("dev", "held_out", "test", "test2", "test3", "test4")
+SPLITS = ("dev", "held_out", "test", "test2", "test3", "test4", "test5")
 # Splits whose output is not looked at while rules are written; ``seen`` is every other split.
-UNSEEN = ("test4",)
+UNSEEN = ("test5",)
 SEEN = tuple(s for s in SPLITS if s not in UNSEEN)
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "major", "sister"}
 
@@ -146,8 +146,14 @@ def _in_split(article: dict[str, Any], split: str) -> bool:
 
 
 def _texts(data: Path) -> dict[str, str]:
-    path = data / "news_summarization_frank" / "cnndm.jsonl"
-    return {r["id"]: r["text"] for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    """The FRANK CNN/DM and XSum texts by id (the labels cover records of both files)."""
+    texts = {}
+    for name in ("cnndm.jsonl", "xsum.jsonl"):
+        path = data / "news_summarization_frank" / name
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            texts[record["id"]] = record["text"]
+    return texts
 
 
 def news_texts(data: Path) -> list[str]:

@@ -8,7 +8,8 @@ the fields the record still lacks, so a field found here is the one ``extract_me
 
 Its author search prunes the page first (bylines inside comment sections and related-article boxes
 do not count) and trafilatura deep-copies the whole page for that; here the caller hands over a tree
-it is done with, so the pruning works on it in place (``search_author``).
+it is done with, so the pruning works on it in place (``search_author``), and trafilatura's pruning
+and author XPaths are answered together in one pass (``tasks.clean.author_search``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,11 @@ from html import unescape
 
 import lxml.html
 from htmldate import find_date
-from lxml.etree import XPath
-from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
     extract_meta_json,
-    extract_metainfo,
     extract_sitename,
     extract_title,
     extract_url,
@@ -34,75 +32,10 @@ from trafilatura.metadata import (
 from trafilatura.settings import set_date_params
 from trafilatura.utils import line_processing
 
+from tasks.clean.author_search import prune_and_search
+
 log = logging.getLogger(__name__)
 
-
-def _any(function: str, attribute: str, *needles: str) -> str:
-    return "(" + " or ".join(f"{function}({attribute}, '{needle}')" for needle in needles) + ")"
-
-
-# trafilatura's author XPaths (``trafilatura.xpaths.AUTHOR_XPATHS`` and ``AUTHOR_DISCARD_XPATHS``,
-# 2.3) with each EXSLT ``re:test`` written out as the ``contains``/``starts-with`` tests it stands
-# for: its patterns are alternations of plain words, and lxml answers ``re:test`` by calling back
-# into Python's ``re`` for every element of the page, which made the author search cost as much as
-# all the rest of the metadata. tests/unit/test_page_metadata.py checks trafilatura's own
-# expressions are still the ones written out here, and that both find the same elements.
-# Each also tests first for the attributes (or child) one of its alternatives needs: an element
-# with none of them is dropped after a few existence tests instead of a dozen string tests (the
-# elements found are the same, in the same order; a third less time for the author search).
-AUTHOR_XPATHS = [
-    XPath(
-        "//*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong]"
-        "[@rel or @id or @class or @itemprop or @data-testid or rel]["
-        "@rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or "
-        "@data-testid='AuthorCard' or @data-testid='AuthorURL' or "
-        + _any("contains", "@class", "authorname", "author-name", "AuthorName", "authorName")
-        + "]|//author"
-    ),
-    XPath(
-        "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span]"
-        "[@class or @itemprop or @id]["
-        "@class='byline' or @class='username' or @class='byl' or @class='BBL' or "
-        "contains(@itemprop, 'author') or "
-        + _any("contains", "@id", "author", "zuozhe", "bianji", "xiaobian")
-        + " or "
-        + _any(
-            "contains",
-            "@class",
-            *("author", "channel-name", "zuozhe", "bianji", "xiaobian"),
-            *("submitted-by", "posted-by", "journalist-name"),
-        )
-        + "]"
-    ),
-    XPath(
-        "//*[@data-component or @itemprop or @id or @class]"
-        "[contains(@data-component, 'Byline') or contains(@itemprop, 'author') or "
-        + _any("contains", "@id", "Author", "author")
-        + " or "
-        + _any("contains", "@class", "Author", "author", "screenname", "writer", "Byline", "byline")
-        + "]"
-    ),
-]
-AUTHOR_DISCARD_XPATHS = [
-    XPath(
-        ".//*[self::a or self::div or self::section or self::span][@id or @class or @data-component]["
-        "@id='comments' or @class='comments' or @class='title' or @class='date' or "
-        + _any("starts-with", "@id", "comments")
-        + " or "
-        + _any("contains", "@id", "commentlist", "comment-list", "ProductReviews")
-        + " or "
-        + _any("starts-with", "@class", "Comments", "comments")
-        + " or "
-        + _any(
-            "contains",
-            "@class",
-            *("commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram"),
-            *("article-share", "article-support", "print", "category", "meta-date", "meta-reviewer"),
-        )
-        + " or contains(@data-component, 'Figure')]"
-    ),
-    XPath("//time|//figure"),
-]
 
 # trafilatura's own limit on a metadata field (``Document.clean_and_trim``).
 _MAX_FIELD = 10_000
@@ -172,8 +105,7 @@ def page_metadata(tree: lxml.html.HtmlElement, url: str | None, wanted: Wanted) 
 
 def search_author(tree: lxml.html.HtmlElement) -> str | None:
     """The author named in the page's bylines, as trafilatura finds it (the tree is pruned in place)."""
-    pruned = prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
-    author = extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=120)
+    author = prune_and_search(tree)
     return _trim(normalize_authors(None, author)) if author else None
 
 

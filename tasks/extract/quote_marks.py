@@ -211,6 +211,10 @@ def _role(text: str, offset: int, mark: str, double: bool, family_open: bool) ->
         return OPEN
     if mark in _CLOSE_CURLS or family_open:
         return CLOSE
+    if before in ".?!…" and (after.isupper() or after.isdigit()):
+        # A straight mark between a sentence's stop and the next one's capital: paragraphs glued
+        # together without a space ('… by everyone."Is my science …'): it opens the next one.
+        return OPEN
     return None
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from click.testing import CliRunner
 
 from tests.conftest import RECIPE_LIST, RECIPE_PAGE, RECIPE_PROSE, SAMPLES, SHARE_BAR
 from worker.cli.commands import main
+from worker.sources.files import SourceItem
 
 
 def test_process_writes_one_output_record_per_input_line(tmp_path: Path) -> None:
@@ -193,3 +196,30 @@ def test_process_names_each_file_of_a_folder_the_same_way_in_results_and_errors(
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [(r["origin"], "error" in r) for r in records] == [("short.txt", True), ("sub/port.txt", False)]
+
+
+def _dies_on_poison(batch: list[Any], settings: Any) -> Iterator[dict[str, Any]]:
+    """A stand-in for one batch's work: a record with id "poison" kills its process outright."""
+    for item in batch:
+        if item.record.get("id") == "poison":
+            os._exit(137)  # what SIGKILL or the OOM killer leaves behind: no exception, no answer
+        yield {"id": item.record["id"], "pid": os.getpid()}
+
+
+@pytest.mark.timeout(120)
+def test_a_pool_process_that_dies_costs_only_its_own_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``process -j 2`` used to wait forever when a pool process died; now the record that kills
+    its process gets an error record and every other record its result, in input order."""
+    from worker.cli import process as process_module
+    from worker.settings import Settings
+
+    monkeypatch.setattr(process_module, "_process_batch", _dies_on_poison)
+    ids = [f"a{i}" for i in range(7)] + ["poison"] + [f"b{i}" for i in range(9)]
+    items = [SourceItem(f"item:{i}", {"id": article_id}) for i, article_id in enumerate(ids)]
+    settings = Settings(nlp_batch_size=3, duplicate_detection=False, warm_up_date_parser=False)
+    outputs = list(process_module.process_items(items, settings, jobs=2))
+    assert [o["id"] for o in outputs] == ids
+    died = [o for o in outputs if "error" in o]
+    assert [o["id"] for o in died] == ["poison"]
+    assert died[0]["error"]["class"] == "ProcessDied"
+    assert died[0]["origin"] == "item:7"

@@ -296,6 +296,17 @@ def test_a_date_inside_a_description_names_nobody() -> None:
             "‘I saw it all from the window.” Others said 'nothing at all' later.",
             ["I saw it all from the window.", "nothing at all"],
         ),
+        # Paragraphs glued without a space (texts that lost their line breaks): a straight mark
+        # between a stop and a capital opens when nothing is open.
+        (
+            'The plan was mocked by everyone."Is my work good? Yes," he said.And he is rich.',
+            ["Is my work good? Yes,"],
+        ),
+        (
+            'He ate it all."School food is bad. It is awful."Officials said they would act."We will '
+            'fix it," one said.',
+            ["School food is bad. It is awful.", "We will fix it,"],
+        ),
         # A plural possessive after the quotation does not take its closing mark from it.
         (
             "The court heard Smith 'charged towards' two officers, and the players' union paid his fees.",

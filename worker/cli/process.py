@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
@@ -66,11 +68,50 @@ def _process_in_order(items: Iterable[SourceItem], settings: Settings, jobs: int
         for batch in batches:
             yield from _process_batch(batch, settings)
         return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
+    pool = _new_pool(jobs)
+    try:
         while window := list(islice(batches, 4 * jobs)):
-            for outputs in pool.imap(_process_batch_list, [(batch, settings) for batch in window]):
-                yield from outputs
+            pending = [(batch, pool.submit(_process_batch_list, (batch, settings))) for batch in window]
+            while pending:
+                batch, future = pending.pop(0)
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    # A pool process died (a signal, the kernel's OOM killer): every batch in
+                    # flight failed with it. This one runs alone, to tell whether it is the cause;
+                    # the others go to a new pool.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = _new_pool(jobs)
+                    pending = [(b, pool.submit(_process_batch_list, (b, settings))) for b, _ in pending]
+                    yield from _alone(batch, settings)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def _alone(batch: list[SourceItem], settings: Settings) -> list[dict[str, Any]]:
+    """A batch in a process of its own; if that process dies too, each item alone, and an item that
+    kills its process on its own gets an error record."""
+    with _new_pool(1) as pool:
+        try:
+            return pool.submit(_process_batch_list, (batch, settings)).result()
+        except BrokenProcessPool:
+            pass
+    if len(batch) > 1:
+        return [output for item in batch for output in _alone([item], settings)]
+    item = batch[0]
+    return [
+        _failed(
+            item, "process", ProcessDied("the process handling this record died (a signal or out of memory)")
+        )
+    ]
+
+
+class ProcessDied(Exception):
+    """The process running a record died before it answered."""
 
 
 def _process_batch_list(job: tuple[list[SourceItem], Settings]) -> list[dict[str, Any]]:
