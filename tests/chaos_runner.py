@@ -226,9 +226,12 @@ def run_chaos(
     server = LocalRedis(appendonly=True, appendfsync="always").start()
     prefix = f"chaos-{secrets.token_hex(3)}"
     settings = Settings(redis_url=server.url, key_prefix=prefix, max_input_bytes=MAX_INPUT_BYTES)
+    # The soft time limit is the hard one less 10 s: 15 s for a batch of up to 16 texts through the
+    # model, enough on a loaded 2-core machine (12 s, a 2 s soft limit, dead-lettered whole batches
+    # there: SoftTimeLimitExceeded). The visibility timeout stays above the time limit.
     env = worker_env(
-        server.url, prefix, max_input_bytes=str(MAX_INPUT_BYTES), visibility_timeout_seconds="15",
-        task_time_limit_seconds="12", shutdown_timeout_seconds="2",
+        server.url, prefix, max_input_bytes=str(MAX_INPUT_BYTES), visibility_timeout_seconds="30",
+        task_time_limit_seconds="25", shutdown_timeout_seconds="2",
     )  # fmt: skip
     workers = ChaosWorkers(env, Path(tempfile.mkdtemp(prefix="newsflow-chaos-")))
     client = redis.Redis.from_url(server.url, decode_responses=True)
