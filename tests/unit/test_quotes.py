@@ -12,11 +12,11 @@ from tasks.extract.sentences import split_sentences_plain
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 
 
-def quotes_of(
+def given(
     text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = (), places: tuple[str, ...] = ()
-) -> list[Quote]:
-    """extract_quotes with every whole-word occurrence of each name as a mention of one entity
-    (its longest name), the way the extract stage hands them over."""
+) -> tuple[list[Span], list[EntityMention], list[CanonicalEntity]]:
+    """The text's sentences, and every whole-word occurrence of each name as a mention of one
+    entity (its longest name), the way the extract stage hands them over."""
     mentions: list[EntityMention] = []
     entities: list[CanonicalEntity] = []
     for label, names in (("PERSON", people), ("ORG", orgs), ("GPE", places)):
@@ -29,7 +29,18 @@ def quotes_of(
             mentions += [EntityMention(start=s.start, end=s.end, text=name, label=label) for s in spans]
             entities.append(CanonicalEntity(name=name, label=label, count=len(spans), mentions=spans))
     mentions.sort(key=lambda m: m.start)
-    return extract_quotes(text, split_sentences_plain(text), mentions, entities)
+    return split_sentences_plain(text), mentions, entities
+
+
+def quotes_of(
+    text: str,
+    people: tuple[str, ...] = (),
+    orgs: tuple[str, ...] = (),
+    places: tuple[str, ...] = (),
+    speakers: str = "learned",
+) -> list[Quote]:
+    """extract_quotes on ``given``'s sentences and entities."""
+    return extract_quotes(text, *given(text, people, orgs, places), speakers)
 
 
 def spans_text(text: str) -> list[str]:

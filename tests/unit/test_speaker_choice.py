@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tasks.extract.quotes import extract_quotes, rule_quotes
-from tasks.extract.sentences import split_sentences_plain
+from tasks.extract.quotes import rule_quotes
 from tasks.extract.speaker_choice import SpeakerModel, choose_speakers, model_from_json, shipped_model
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, candidates_for
 from tasks.extract.speaker_phrases import CUE, cue_spans
-from tasks.models import CanonicalEntity, EntityMention, Quote, Span
-
-
-def _given(
-    text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = ()
-) -> tuple[list[Span], list[EntityMention], list[CanonicalEntity]]:
-    """Sentences, and every whole-word occurrence of each name as a mention of one entity."""
-    mentions: list[EntityMention] = []
-    entities: list[CanonicalEntity] = []
-    for label, names in (("PERSON", people), ("ORG", orgs)):
-        for name in names:
-            spans = [Span(start=m.start(), end=m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
-            mentions += [EntityMention(start=s.start, end=s.end, text=name, label=label) for s in spans]
-            entities.append(CanonicalEntity(name=name, label=label, count=len(spans), mentions=spans))
-    mentions.sort(key=lambda m: m.start)
-    return split_sentences_plain(text), mentions, entities
-
-
-def _quotes(text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = (), **kw: str) -> list[Quote]:
-    sentences, mentions, entities = _given(text, people, orgs)
-    return extract_quotes(text, sentences, mentions, entities, **kw)
+from tests.unit.test_quotes import given, quotes_of
 
 
 def test_the_shipped_model_loads_with_the_features_it_was_trained_on() -> None:
@@ -73,20 +50,20 @@ def test_the_shipped_model_loads_with_the_features_it_was_trained_on() -> None:
 def test_the_learned_chooser_keeps_plain_attributions(
     text: str, people: tuple[str, ...], orgs: tuple[str, ...], expected: str
 ) -> None:
-    (quote,) = _quotes(text, people, orgs)
+    (quote,) = quotes_of(text, people, orgs)
     assert quote.speaker_entity == expected
 
 
 def test_a_quoted_term_nobody_says_has_no_speaker() -> None:
     text = "The storm posed a ‘serious threat’ to the town, the report found. Ann Lee lives there."
-    (quote,) = _quotes(text, ("Ann Lee",))
+    (quote,) = quotes_of(text, ("Ann Lee",))
     assert quote.speaker is None
     assert quote.kind == "scare"
 
 
 def test_candidates_are_the_rules_answer_the_names_around_and_nobody() -> None:
     text = "Tom Reed watched from the stands. ‘We were robbed today,’ said Ann Lee. Ken Hall left."
-    sentences, mentions, entities = _given(text, ("Tom Reed", "Ann Lee", "Ken Hall"))
+    sentences, mentions, entities = given(text, ("Tom Reed", "Ann Lee", "Ken Hall"))
     ruled = rule_quotes(text, sentences, mentions, entities)
     assert ruled is not None
     candidates = candidates_for(text, ruled, entities, 0)
@@ -103,7 +80,7 @@ def _model(**weights: float) -> SpeakerModel:
 
 def test_the_highest_scoring_candidate_speaks() -> None:
     text = "Tom Reed watched from the stands. ‘We were robbed today,’ said Ann Lee."
-    sentences, mentions, entities = _given(text, ("Tom Reed", "Ann Lee"))
+    sentences, mentions, entities = given(text, ("Tom Reed", "Ann Lee"))
     for weights, expected in (
         ({"is_rules": 5.0}, "Ann Lee"),
         ({"is_none": 5.0}, None),
@@ -121,8 +98,8 @@ def test_the_highest_scoring_candidate_speaks() -> None:
 
 def test_the_rules_alone_stay_selectable() -> None:
     text = "Tom Reed watched from the stands. ‘We were robbed today,’ said Ann Lee."
-    (learned,) = _quotes(text, ("Tom Reed", "Ann Lee"))
-    (rules,) = _quotes(text, ("Tom Reed", "Ann Lee"), speakers="rules")
+    (learned,) = quotes_of(text, ("Tom Reed", "Ann Lee"))
+    (rules,) = quotes_of(text, ("Tom Reed", "Ann Lee"), speakers="rules")
     assert rules.speaker_entity == learned.speaker_entity == "Ann Lee"
     assert rules.cue == "said"
 
