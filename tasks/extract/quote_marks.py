@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import islice
 
 DOUBLE = frozenset('"“”„«»')
 SINGLE = frozenset("'‘’‚")
@@ -90,11 +92,10 @@ def _at_paragraph_break(
     return []
 
 
-def _starts_a_paragraph(text: str, offset: int, colon: bool = True) -> bool:
-    """Whether a mark stands where a paragraph could begin: after a sentence's end or a line break
-    (or a colon, unless ``colon`` is false)."""
+def _starts_a_paragraph(text: str, offset: int) -> bool:
+    """Whether a mark stands where a paragraph could begin: after a sentence's end or a line break."""
     before = text[max(0, offset - 3) : offset].rstrip()
-    return not before or before[-1] in (".?!…:\n" if colon else ".?!…\n") or before[-1] in MARKS
+    return not before or before[-1] in ".?!…:\n" or before[-1] in MARKS
 
 
 _SENTENCE_END = re.compile(r"[.?!…][’'\"”]?(?=\s+[A-Z0-9‘“'\"])")
@@ -115,49 +116,35 @@ def _lost_close(text: str, start: int, offset: int) -> int | None:
     sentence before the caption, unless the new quotation is a short term ("called it 'rubbish'
     and") or a closing mark of the family follows its own (a nesting after all).
     """
-    if not after_glued_caption(text, offset):
+    if not _after_glued_caption(text, offset):
         return None
     ends = [m.end() for m in _SENTENCE_END.finditer(text, start + 1, offset)]
     if not ends or len(text[ends[-1] : offset].split()) < _MIN_GAP_WORDS or text[ends[-1] - 1] in MARKS:
         return None
-    following = _next_roles(text, offset + 1, text[offset] in DOUBLE, 2)
-    if following[:2] == [CLOSE, CLOSE]:
+    double = text[offset] in DOUBLE
+    if [role for _, role in islice(_marks_ahead(text, offset + 1, double), 2)] == [CLOSE, CLOSE]:
         return None
-    closing = _next_close(text, offset + 1, text[offset] in DOUBLE)
+    closing = next((at for at, role in _marks_ahead(text, offset + 1, double) if role == CLOSE), None)
     if closing is not None and len(text[offset + 1 : closing].split()) < _MIN_NEW_WORDS:
         return None
     return ends[-1]
 
 
-def after_glued_caption(text: str, offset: int) -> bool:
+def _after_glued_caption(text: str, offset: int) -> bool:
     """Whether the opening mark at ``offset`` follows a word with no stop or comma between: the end
     of a photo caption glued to the next paragraph ("… by her neck 'So a bunch of us …")."""
     before = text[max(0, offset - 40) : offset].rstrip(" \t")
     return bool(before) and before[-1].isalnum()
 
 
-def _next_close(text: str, offset: int, double: bool) -> int | None:
+def _marks_ahead(text: str, offset: int, double: bool) -> Iterator[tuple[int, str]]:
+    """The offset and role of each mark of a family after ``offset`` (apostrophes skipped), read as
+    if that family were open."""
     for match in _ANY_MARK.finditer(text, offset, min(len(text), offset + MAX_UNCLOSED)):
-        if (match.group() in DOUBLE) == double and _role(
-            text, match.start(), match.group(), double, True
-        ) == CLOSE:
-            return match.start()
-    return None
-
-
-def _next_roles(text: str, offset: int, double: bool, count: int) -> list[str]:
-    """The roles of the next ``count`` marks of a family after ``offset`` (apostrophes skipped),
-    read as if that family were open."""
-    roles: list[str] = []
-    for match in _ANY_MARK.finditer(text, offset, min(len(text), offset + MAX_UNCLOSED)):
-        if (match.group() in DOUBLE) != double:
-            continue
-        role = _role(text, match.start(), match.group(), double, True)
-        if role is not None:
-            roles.append(role)
-            if len(roles) == count:
-                break
-    return roles
+        if (match.group() in DOUBLE) == double:
+            role = _role(text, match.start(), match.group(), double, True)
+            if role is not None:
+                yield match.start(), role
 
 
 def _closes_other_family(text: str, offset: int) -> bool:
