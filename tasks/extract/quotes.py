@@ -71,7 +71,6 @@ class RuledQuotes:
 
     quotes: list[Quote]
     rules: list[str]  # per quotation: "title", "and", "attribution", "carry", "before" or "none"
-    titles: list[bool]
     resolver: Resolver
     starts: list[int]
     names: dict[int, str]
@@ -154,7 +153,7 @@ def rule_quotes(
         quotes.append(quote)
         rules.append(rule)
         last = quote
-    return RuledQuotes(quotes, rules, titles, resolver, starts, names)
+    return RuledQuotes(quotes, rules, resolver, starts, names)
 
 
 def quoted_speaker(quotes: list[dict[str, Any]], name: str) -> bool:
