@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tasks.clean.html_extract import is_page_source, repair_markup
+import lxml.html
+
+from tasks.clean.html_extract import is_page_source, parse_html, repair_markup
 from tasks.clean.stage import clean_article
 from tasks.models import parse_record
 
@@ -53,3 +55,18 @@ def test_text_that_quotes_a_tag_or_two_is_still_text() -> None:
     text = "\n".join([*PARAGRAPHS, question])
     assert not is_page_source(text)
     assert "<b>" in clean_article(parse_record({"text": text})).text
+
+
+def test_the_parsed_tree_is_lxml_htmls_own_tree_with_lxml_htmls_methods_on_every_element() -> None:
+    page = (
+        "<html><head><title>T</title></head><body><form><label>Name</label><input name=q>"
+        f"<select><option>a</option></select><textarea>t</textarea></form>{BODY}</body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    theirs = lxml.html.document_fromstring(page)
+    assert lxml.html.tostring(tree) == lxml.html.tostring(theirs)
+    assert all(isinstance(element, lxml.html.HtmlElement) for element in tree.iter())
+    assert tree.text_content() == theirs.text_content()
+    tree.find(".//form").drop_tree()
+    assert tree.text_content().strip().startswith("T")
