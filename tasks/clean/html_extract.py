@@ -45,8 +45,10 @@ class HtmlExtraction:
 
 
 EMPTY = HtmlExtraction("", None, None, None, None, None)
-# Characters XML (and so lxml) refuses in text: control characters and the non-characters.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML (and so lxml) refuses in text, as UTF-8 bytes: the control characters (one byte
+# each, never part of a longer sequence) and the non-characters U+FFFE and U+FFFF.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+_NON_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
 # Every element is an ``HtmlElement`` (with lxml.html's methods: ``text_content``, ``drop_tree``,
@@ -73,7 +75,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     parser = lxml.etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     parser.set_element_class_lookup(_HTML_ELEMENTS)
     try:
-        cleaned = _NOT_XML.sub("", html).encode("utf-8", "replace")
+        cleaned = _xml_bytes(html)
         tree = lxml.html.document_fromstring(cleaned, parser=parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
         _raise_past_limits(parser)
@@ -83,6 +85,18 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
         raise UnsupportedContent("HTML is nested too deeply to parse") from exc
     _raise_past_limits(parser)
     return tree if isinstance(tree, lxml.html.HtmlElement) else None
+
+
+def _xml_bytes(html: str) -> bytes:
+    """The page as UTF-8 without the characters XML refuses (lone surrogates become "?").
+
+    Deleting bytes (``bytes.translate``) is three times faster than a regular expression over the
+    text, and pages run to hundreds of kilobytes."""
+    data = html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    for sequence in _NON_CHARACTERS:
+        if sequence in data:
+            data = data.replace(sequence, b"")
+    return data
 
 
 def _raise_past_limits(parser: lxml.etree.HTMLParser) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import lxml.html
+import re
 
-from tasks.clean.html_extract import is_page_source, parse_html, repair_markup
+import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.clean.html_extract import _xml_bytes, is_page_source, parse_html, repair_markup
 from tasks.clean.stage import clean_article
 from tasks.models import parse_record
 
@@ -70,3 +74,15 @@ def test_the_parsed_tree_is_lxml_htmls_own_tree_with_lxml_htmls_methods_on_every
     assert tree.text_content() == theirs.text_content()
     tree.find(".//form").drop_tree()
     assert tree.text_content().strip().startswith("T")
+
+
+# What XML refuses, as characters: the control characters and the two non-characters.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from([*map(chr, range(0x80)), "\ufffe", "\uffff", "\ufffd", "é", "\ud800"]))
+)
+def test_the_bytes_the_parser_gets_are_the_page_without_what_xml_refuses(page: str) -> None:
+    assert _xml_bytes(page) == _NOT_XML.sub("", page).encode("utf-8", "replace")
