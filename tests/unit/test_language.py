@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean.language import detect_language, known_languages
+from tasks.clean.language import (
+    MAX_CHARS,
+    QUICK_CHARS,
+    QUICK_PROBABILITY,
+    _model,
+    detect_language,
+    known_languages,
+)
 from tasks.clean.stage import choose_language, clean_article
 from tasks.models import parse_record
+from tests.multilingual import SAMPLES, Sample
 from worker.settings import Settings
 from worker.stages import run_clean, run_extract
 
@@ -103,3 +111,27 @@ def test_the_languages_metric_gets_a_bounded_label_whatever_the_record_says() ->
     after = samples()
     assert after["unknown"] == before + 1
     assert set(after) <= known_languages() | {"unknown"}
+
+
+def _read_whole_head(text: str) -> str:
+    code, _ = _model().classify(text[:MAX_CHARS])
+    return str(code)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda sample: sample.key)
+def test_a_sure_first_400_characters_give_the_language_the_whole_head_gives(sample: Sample) -> None:
+    text = "\n\n".join(sample.paragraphs * 8)  # past the quick head, in every language of the set
+    detected = detect_language(text)
+    assert len(text) > QUICK_CHARS and detected is not None
+    assert detected.code == _read_whole_head(text) == sample.language
+
+
+def test_a_head_the_model_is_unsure_of_is_read_on_to_1500_characters() -> None:
+    # 400 characters of English and Portuguese words mixed, then Portuguese prose.
+    head = ("The council said " + PORTUGUESE[:60] + " ") * 8
+    text = head[:QUICK_CHARS] + " ".join([PORTUGUESE] * 6)
+    _, probability = _model().classify(text[:QUICK_CHARS])
+    assert probability < QUICK_PROBABILITY  # the case under test: the quick head is not enough
+    detected = detect_language(text)
+    assert detected is not None and detected.code == _read_whole_head(text) == "pt"
+    assert detected.probability == pytest.approx(float(_model().classify(text[:MAX_CHARS])[1]))
