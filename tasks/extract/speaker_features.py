@@ -17,7 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cue_spans, cues_from, find_cues
+from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cues_from
 from tasks.extract.speaker_phrases import DETERMINERS as _DETERMINERS
 from tasks.models import CanonicalEntity, Quote
 
@@ -259,7 +259,7 @@ def _nobody(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> Non
     n["none_not_sentence"] = float(not words or not (words[0][:1].isupper() or words[0][:1] in "…."))
     n["none_colon"] = float(text[max(0, opener - 3) : opener].rstrip().endswith(":"))
     quoted = frame.ruled.resolver.quoted
-    cues = [c for c in find_cues(text, *frame.sentence) if not _inside(quoted, c.start())]
+    cues = [c for c in frame.ruled.resolver.cues.find(*frame.sentence) if not _inside(quoted, c.start())]
     n["none_cue_in_sentence"] = float(bool(cues))
     n["none_cue_near"] = float(any(opener - 80 <= c.start() <= closer + 40 for c in cues))
 
@@ -353,7 +353,7 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
 def _cue_spans(frame: _Frame) -> list[tuple[int, int]]:
     """Every cue word of the article, found once."""
     if frame.ruled.cue_spans is None:
-        frame.ruled.cue_spans = cue_spans(frame.text)
+        frame.ruled.cue_spans = frame.ruled.resolver.cues.spans()
     return frame.ruled.cue_spans
 
 
