@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
@@ -44,6 +44,9 @@ from tasks.extract.speaker_phrases import (
 )
 from tasks.extract.speakers import Resolver
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
+
+if TYPE_CHECKING:
+    from tasks.extract.article_facts import ArticleFacts
 
 # A quotation that follows the last one within this many characters may inherit its speaker.
 CARRY_OVER_CHARS = 350
@@ -75,6 +78,8 @@ class RuledQuotes:
     names: dict[int, str]
     # Every cue word of the text as (start, end), found once when the speaker features need them.
     cue_spans: list[tuple[int, int]] | None = None
+    # What every quotation's speaker features look up in the article, read once when they need it.
+    facts: ArticleFacts | None = None
 
 
 def extract_quotes(

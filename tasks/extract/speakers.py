@@ -13,7 +13,7 @@ text gives it ("Mertesacker" → "Per Mertesacker").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from tasks.extract.cue_index import CueIndex
 from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
@@ -239,7 +239,8 @@ class Resolver:
         "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
         wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
-            recent = [(at, name) for at, name in self.salient if before - 1_500 <= at < before]
+            salient = self.salient  # sorted by offset: a stretch of it is a slice
+            recent = salient[bisect_left(salient, (before - 1_500,)) : bisect_left(salient, (before,))]
             recent = [(at, name) for at, name in recent if self._gender(name) in {None, wanted}]
             # Unless someone else has been named since the last speaker: a new person brought in
             # by the narration is who the next "he" or "she" is about ("Mr Ashby, 74, … backed
