@@ -26,6 +26,26 @@ FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _FOLDS = re.compile(f"[{FOLDS_TO_ASCII}]")
 
 
+def _trie(words: set[str]) -> str:
+    """A pattern matching exactly ``words``, one branch per letter (an alternation of a hundred
+    words is tried word by word at every character; this one a letter at a time)."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], set()).add(word[1:])
+    if not branches:
+        return ""
+    body = "|".join(re.escape(first) + _trie(rests) for first, rests in sorted(branches.items()))
+    body = f"(?:{body})" if len(branches) > 1 else body
+    return f"(?:{body})?" if "" in words else body
+
+
+# The openers as whole words of a lowercased text: where the text's ASCII letter runs are openers
+# (lowercasing keeps every offset and makes no ASCII letter out of another character, except
+# for two of ``FOLDS_TO_ASCII``: texts holding those are read a word at a time).
+_OPENER_WORDS = re.compile(rf"(?<![a-z])(?:{_trie(_OPENERS)})(?![a-z])")
+
+
 def cue_spans(text: str) -> list[tuple[int, int]]:
     """Every cue word of the text as (start, end), in order: what ``CUE.finditer`` finds, with
     the pattern tried only where a word that opens a cue stands (it is slow to try everywhere)."""
@@ -39,8 +59,11 @@ class CueIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [w.start() for w in _WORD_CHARS.finditer(text) if w.group().lower() in _OPENERS]
         self._folds = _FOLDS.search(text) is not None
+        if self._folds:
+            self.starts = [w.start() for w in _WORD_CHARS.finditer(text) if w.group().lower() in _OPENERS]
+        else:
+            self.starts = [w.start() for w in _OPENER_WORDS.finditer(text.lower())]
 
     def cues(self, lo: int, hi: int) -> list[re.Match[str]]:
         """``list(CUE.finditer(text, lo, hi))``."""

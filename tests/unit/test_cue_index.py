@@ -8,7 +8,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.extract.cue_index import FOLDS_TO_ASCII, CueIndex, cue_spans
+from tasks.extract.cue_index import _OPENERS, FOLDS_TO_ASCII, CueIndex, cue_spans
 from tasks.extract.speaker_phrases import CUE, SALIENT, find_cues
 
 # Cue words and near misses, in several cases, with what may stand either side of them.
@@ -58,3 +58,10 @@ def test_cue_spans_read_a_folded_letter_as_they_always_did() -> None:
     text = "He ſaid no and said yes."
     assert cue_spans(text) == [(15, 19)]
     assert [m.span() for m in CueIndex(text).cues(0, len(text))] == [(3, 7), (15, 19)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_the_index_holds_the_letter_runs_that_open_a_pattern(text: str) -> None:
+    runs = re.finditer(r"[A-Za-z]+", text)
+    assert CueIndex(text).starts == [run.start() for run in runs if run.group().lower() in _OPENERS]
