@@ -3,8 +3,9 @@
 ``speaker_features`` describes each quotation's candidates with the article's entity counts and
 labels, its people, its sentence starts, where its quotations stand and whom its pronouns refer
 to. Those are the same for every quotation of the article, so ``facts_of`` reads them once and
-keeps them on the article's ``RuledQuotes``. Pronouns are resolved once each: once the rules are
-done the resolver no longer changes, so a pronoun in the windows of two quotations resolves alike.
+keeps them on the article's ``RuledQuotes``. Pronouns are resolved, and a sentence's first person
+found, once each: once the rules are done the resolver no longer changes, so what it says of a
+stretch in the windows of two quotations is the same.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tasks.models import CanonicalEntity
 
 if TYPE_CHECKING:
     from tasks.extract.quotes import RuledQuotes
+    from tasks.extract.speakers import Resolver
 
 
 @dataclass(slots=True)
@@ -36,8 +38,16 @@ class ArticleFacts:
     quote_starts: list[int]
     ends_up_to: list[float]
     ends_from: list[float]
-    # The name each pronoun (start, end) resolves to, filled as the features ask.
+    # The name each pronoun (start, end) resolves to, and the first person of each stretch,
+    # filled as the features ask.
     pronoun_names: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    first_people: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
+
+    def first_person(self, resolver: Resolver, lo: int, hi: int) -> tuple[int, int] | None:
+        """``resolver.first_person(lo, hi)``, worked out once per stretch."""
+        if (lo, hi) not in self.first_people:
+            self.first_people[lo, hi] = resolver.first_person(lo, hi)
+        return self.first_people[lo, hi]
 
     def inside_quote(self, offset: int) -> bool:
         """Whether ``offset`` falls inside a quotation (start <= offset < end)."""

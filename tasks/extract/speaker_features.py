@@ -297,7 +297,9 @@ def _context(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> No
     facts = frame.facts
     top, total, counts = facts.top_person, facts.person_total, facts.person_counts
     first = bisect_right(ruled.starts, opener) - 1
-    prev_first = resolver.first_person(ruled.starts[first - 1], ruled.starts[first]) if first >= 1 else None
+    prev_first = (
+        facts.first_person(resolver, ruled.starts[first - 1], ruled.starts[first]) if first >= 1 else None
+    )
     prev_name = ruled.names.get(prev_first[0]) if prev_first else None
     no_rule = quote.speaker is None
     sentence_like = len(quote.text.split()) >= 6 and quote.text[:1].isupper()
