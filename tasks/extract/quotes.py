@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
@@ -37,7 +37,6 @@ from tasks.extract.speaker_phrases import (
     PREDICATE_SUBJECT,
     Speaker,
     clause_subject,
-    find_cues,
     object_of_preposition,
     phrase_after,
     subject_before,
@@ -45,6 +44,9 @@ from tasks.extract.speaker_phrases import (
 )
 from tasks.extract.speakers import Resolver
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
+
+if TYPE_CHECKING:
+    from tasks.extract.article_facts import ArticleFacts
 
 # A quotation that follows the last one within this many characters may inherit its speaker.
 CARRY_OVER_CHARS = 350
@@ -76,6 +78,8 @@ class RuledQuotes:
     names: dict[int, str]
     # Every cue word of the text as (start, end), found once when the speaker features need them.
     cue_spans: list[tuple[int, int]] | None = None
+    # What every quotation's speaker features look up in the article, read once when they need it.
+    facts: ArticleFacts | None = None
 
 
 def extract_quotes(
@@ -180,7 +184,7 @@ def _attribution(
     # Not past a sentence's end the model missed ("Jamie wrote to Barnes. ‘SHE IS …’").
     for stop in _SENTENCE_STOP.finditer(text, lo, opener + 1):
         lo = stop.end()
-    cues = [cue for cue in find_cues(text, lo, opener) if not _passive(text, lo, cue)]
+    cues = [cue for cue in resolver.cues.find(lo, opener) if not _passive(text, lo, cue)]
     # A cue right before the quotation introduces it ("told her ‘…’, the website states").
     if cues and len(text[cues[-1].end() : opener].split()) <= 8:
         found = _from_cue(text, lo, opener, cues[-1], resolver)
@@ -193,7 +197,7 @@ def _attribution(
     # the model cut the sentence ("‘… right?’ Jamie wrote").
     runs_on = text[closer - 1 : closer] in {",", "—", "–", "-", "?", "!"}
     hi = min(ceiling, _sentence_end(text, starts, closer, runs_on))
-    after = _after(text, closer + 1, hi)
+    after = _after(text, closer + 1, hi, resolver)
     if after is not None and after.cue != "according to":
         return after
     for cue in reversed(cues):
@@ -217,7 +221,7 @@ def _named_before(
     if text[lo:opener].strip() or lo <= floor:
         return None
     before = max(floor, _sentence_start(starts, lo - 1))
-    cues = [c for c in find_cues(text, before, lo) if c.group().lower() != "according to"]
+    cues = [c for c in resolver.cues.find(before, lo) if c.group().lower() != "according to"]
     return _from_cue(text, before, lo, cues[-1], resolver) if cues else None
 
 
@@ -273,9 +277,9 @@ def _opening_person(text: str, resolver: Resolver, lo: int, hi: int) -> tuple[in
     return None
 
 
-def _after(text: str, lo: int, hi: int) -> Speaker | None:
+def _after(text: str, lo: int, hi: int, resolver: Resolver) -> Speaker | None:
     """An attribution right after the closing mark: "he said", "said Locke", "according to X"."""
-    cue = next(iter(find_cues(text, lo, hi)), None)
+    cue = next(iter(resolver.cues.find(lo, hi)), None)
     if cue is None:
         return None
     word = cue.group().lower()

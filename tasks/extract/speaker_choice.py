@@ -40,7 +40,7 @@ class SpeakerModel:
     def score(self, candidate: Candidate) -> float:
         """The candidate's score (a logit: higher is likelier the speaker)."""
         weights, features = self.by_name, candidate.features
-        return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        return self.intercept + sum([weights.get(name, 0.0) * value for name, value in features.items()])
 
 
 def model_from_json(data: dict[str, Any]) -> SpeakerModel:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cue_spans, cues_from, find_cues
+from tasks.extract.article_facts import ArticleFacts, facts_of
+from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cues_from
 from tasks.extract.speaker_phrases import DETERMINERS as _DETERMINERS
 from tasks.models import CanonicalEntity, Quote
 
@@ -121,6 +122,7 @@ class _Frame:
     marks: tuple[int, int]  # the opening and closing marks
     sentence: tuple[int, int]  # the quotation's sentence(s)
     window: tuple[int, int]  # from the sentence before to the sentence after
+    facts: ArticleFacts
 
     @property
     def quote(self) -> Quote:
@@ -138,7 +140,8 @@ def candidates_for(
     sentence = (starts[first], starts[last + 1] if last + 1 < len(starts) else len(text))
     lo = max(starts[max(0, first - 1)], opener - WINDOW_CHARS)
     hi = min(starts[last + 2] if last + 2 < len(starts) else len(text), closer + WINDOW_CHARS)
-    frame = _Frame(text, ruled, entities, index, (opener, closer), sentence, (lo, hi))
+    facts = facts_of(ruled, entities)
+    frame = _Frame(text, ruled, entities, index, (opener, closer), sentence, (lo, hi), facts)
     found: dict[str, Candidate] = {}
     _named(frame, found)
     _pronouns(frame, found)
@@ -169,8 +172,7 @@ def _place(frame: _Frame, candidate: Candidate, span: tuple[int, int]) -> None:
 def _named(frame: _Frame, found: dict[str, Candidate]) -> None:
     """The entities named in the window."""
     resolver, (lo, hi) = frame.ruled.resolver, frame.window
-    counts = {entity.name: entity.count for entity in frame.entities}
-    labels = {entity.name: entity.label for entity in frame.entities}
+    counts, labels = frame.facts.counts, frame.facts.labels
     found_at = resolver.mentions[
         bisect_right(resolver.starts, lo - 1) : bisect_right(resolver.starts, hi - 1)
     ]
@@ -197,16 +199,18 @@ def _named(frame: _Frame, found: dict[str, Candidate]) -> None:
 
 def _pronouns(frame: _Frame, found: dict[str, Candidate]) -> None:
     """Whom the pronouns in the quotation's sentence, or before a cue in the window, refer to."""
-    text, resolver = frame.text, frame.ruled.resolver
-    counts = {entity.name: entity.count for entity in frame.entities}
-    labels = {entity.name: entity.label for entity in frame.entities}
+    text, resolver, facts = frame.text, frame.ruled.resolver, frame.facts
+    counts, labels = facts.counts, facts.labels
     for pronoun in _PRONOUN.finditer(text, *frame.window):
-        if _inside(resolver.quoted, pronoun.start()):
+        if facts.inside_quote(pronoun.start()):
             continue
         cue_next = CUE.match(text, pronoun.end() + 1) is not None
         if not cue_next and not (frame.sentence[0] <= pronoun.start() < frame.sentence[1]):
             continue
-        name = resolver.resolve(pronoun.start(), pronoun.end())
+        at = pronoun.span()
+        if at not in facts.pronoun_names:
+            facts.pronoun_names[at] = resolver.resolve(*at)
+        name = facts.pronoun_names[at]
         if not name:
             continue
         candidate = found.setdefault(name.lower(), Candidate(name.lower(), name, None))
@@ -258,8 +262,8 @@ def _nobody(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> Non
     n["none_short"] = float(len(words) < 6)
     n["none_not_sentence"] = float(not words or not (words[0][:1].isupper() or words[0][:1] in "…."))
     n["none_colon"] = float(text[max(0, opener - 3) : opener].rstrip().endswith(":"))
-    quoted = frame.ruled.resolver.quoted
-    cues = [c for c in find_cues(text, *frame.sentence) if not _inside(quoted, c.start())]
+    inside = frame.facts.inside_quote
+    cues = [c for c in frame.ruled.resolver.cues.find(*frame.sentence) if not inside(c.start())]
     n["none_cue_in_sentence"] = float(bool(cues))
     n["none_cue_near"] = float(any(opener - 80 <= c.start() <= closer + 40 for c in cues))
 
@@ -284,17 +288,18 @@ def _context(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> No
     in_window = rules.entity is not None and "before_quote" in r and "via_pronoun" not in r
     r["rules_entity_in_window"] = float(in_window)
     r["rules_label_person"] = float(bool(r.get("label_person")))
-    salient = resolver.salient
-    recent = [name for at, name in salient if opener - 1_500 <= at < opener]
-    last_salient = recent[-1] if recent else None
-    spoke = {name for at, name in salient if frame.window[0] <= at < frame.window[1]}
+    salient = resolver.salient  # sorted by offset: a stretch of it is a slice
+    last = bisect_left(salient, (opener,))
+    last_salient = salient[last - 1][1] if last and salient[last - 1][0] >= opener - 1_500 else None
+    lo, hi = (bisect_left(salient, (at,)) for at in frame.window)
+    spoke = {name for _, name in salient[lo:hi]}
     wanted = {"he": "m", "she": "f"}.get(first_word) if pronoun else None
-    people = [e for e in frame.entities if e.label == "PERSON"]
-    top = max(people, key=lambda e: e.count).name if people else None
-    total = sum(e.count for e in people) or 1
-    counts = {e.name: e.count for e in people}
+    facts = frame.facts
+    top, total, counts = facts.top_person, facts.person_total, facts.person_counts
     first = bisect_right(ruled.starts, opener) - 1
-    prev_first = resolver.first_person(ruled.starts[first - 1], ruled.starts[first]) if first >= 1 else None
+    prev_first = (
+        facts.first_person(resolver, ruled.starts[first - 1], ruled.starts[first]) if first >= 1 else None
+    )
     prev_name = ruled.names.get(prev_first[0]) if prev_first else None
     no_rule = quote.speaker is None
     sentence_like = len(quote.text.split()) >= 6 and quote.text[:1].isupper()
@@ -313,7 +318,9 @@ def _context(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> No
             f["nonerule_x_last_salient"] = f["last_salient"]
         if candidate.span:
             before = frame.text[max(0, candidate.span[0] - 3) : candidate.span[0]].strip()
-            f["opens_sentence"] = float(candidate.span[0] in ruled.starts or before in {".", "’", "'", '"'})
+            f["opens_sentence"] = float(
+                candidate.span[0] in facts.sentence_starts or before in {".", "’", "'", '"'}
+            )
         if candidate is not rules:
             gender = resolver.gender(candidate.entity) if pronoun else None
             _interactions(f, (pronoun, description, rules.key == UNNAMED), wanted, gender)
@@ -322,7 +329,7 @@ def _context(frame: _Frame, found: dict[str, Candidate], rules: Candidate) -> No
 def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None:
     """Where a mention stands against the quotation, and the cue words around it."""
     (start, end), (opener, closer), text = span, frame.marks, frame.text
-    sentence, quoted = frame.sentence, frame.ruled.resolver.quoted
+    sentence = frame.sentence
     before = end <= opener
     f["before_quote" if before else "after_quote"] = 1.0
     if sentence[0] <= start < sentence[1]:
@@ -341,7 +348,7 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
         for _, e in cues_from(cues, max(0, start - 40), start)
     ):
         f["cue_precedes"] = 1.0
-    if any(gap[0] < s and e < gap[1] for s, e in quoted):
+    if frame.facts.quote_between(*gap):
         f["quote_between"] = 1.0
     previous = text[max(0, start - 12) : start].split()
     if previous and previous[-1].lower() in PREPOSITIONS:
@@ -353,7 +360,7 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
 def _cue_spans(frame: _Frame) -> list[tuple[int, int]]:
     """Every cue word of the article, found once."""
     if frame.ruled.cue_spans is None:
-        frame.ruled.cue_spans = cue_spans(frame.text)
+        frame.ruled.cue_spans = frame.ruled.resolver.cues.spans()
     return frame.ruled.cue_spans
 
 
@@ -363,10 +370,6 @@ def _distance(start: int, end: int, opener: int, closer: int) -> float:
     if start >= closer:
         return float(start - closer)
     return 0.0
-
-
-def _inside(quoted: list[tuple[int, int]], offset: int) -> bool:
-    return any(s <= offset < e for s, e in quoted)
 
 
 def _pair(start: int | None, end: int | None) -> tuple[int, int] | None:

@@ -67,9 +67,8 @@ PARTICIPLES = {
     "promising",
 }
 # Verbs that make their subject the person a later "he" or "she" most likely means.
-SALIENT = re.compile(
-    rf"(?<![\w-])(?:{CUES}|believes|believed|thinks|insisted|talked|spoke|speaking)(?![\w-])"
-)
+SALIENT_VERBS = f"{CUES}|believes|believed|thinks|insisted|talked|spoke|speaking"
+SALIENT = re.compile(rf"(?<![\w-])(?:{SALIENT_VERBS})(?![\w-])")
 _WORD = re.compile(r"[\w][\w'’.&-]*|[^\w\s]")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "it": "ORG", "they": "ORG"}
 DETERMINERS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "another", "one"}
@@ -161,20 +160,6 @@ class Speaker:
     start: int
     end: int
     cue: str
-
-
-_WORD_CHARS = re.compile(r"[A-Za-z]+")
-_CUE_OPENERS = {alternative.split()[0].lower() for alternative in CUES.split("|")}
-
-
-def cue_spans(text: str) -> list[tuple[int, int]]:
-    """Every cue word of the text as (start, end), in order: what ``CUE.finditer`` finds, with
-    the pattern tried only where a word that opens a cue stands (it is slow to try everywhere)."""
-    found = []
-    for word in _WORD_CHARS.finditer(text):
-        if word.group().lower() in _CUE_OPENERS and (cue := CUE.match(text, word.start())):
-            found.append(cue.span())
-    return found
 
 
 def cues_from(cues: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:

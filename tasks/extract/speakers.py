@@ -13,8 +13,9 @@ text gives it ("Mertesacker" → "Per Mertesacker").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
+from tasks.extract.cue_index import CueIndex
 from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
 from tasks.extract.pairs import pair_member
 from tasks.extract.quote_marks import inside_quote, outside_quotes
@@ -31,7 +32,6 @@ from tasks.extract.speaker_phrases import (
     PREPOSITION_IN_PHRASE,
     PREPOSITIONS,
     PRONOUNS,
-    SALIENT,
     SPOKES,
     is_saying,
     object_of_preposition,
@@ -70,6 +70,8 @@ class Resolver:
         self.names = names
         self.sentence_starts = sentence_starts
         self.quoted = quoted
+        # Where the cue words stand: every attribution and the salient speakers look them up.
+        self.cues = CueIndex(text)
         quote_starts = [start for start, _ in quoted]
         # Names inside quotations are what was said, not who said it.
         self.mentions = [m for m in mentions if not inside_quote(quoted, quote_starts, m.start)]
@@ -96,7 +98,7 @@ class Resolver:
         if self._salient is None:
             found: list[tuple[int, str]] = []
             for lo, hi in outside_quotes(self.quoted, len(self.text)):
-                for verb in SALIENT.finditer(self.text, lo, hi):
+                for verb in self.cues.salient_verbs(lo, hi):
                     if not is_saying(self.text, verb):
                         continue  # "amid reports", "the claims": nouns
                     window = max(lo, verb.start() - 12)
@@ -237,7 +239,8 @@ class Resolver:
         "he" and "she" pass over a person the text calls the other ("Mrs", "her", "his")."""
         wanted = {"he": "m", "she": "f"}.get(pronoun.lower())
         if label == "PERSON":
-            recent = [(at, name) for at, name in self.salient if before - 1_500 <= at < before]
+            salient = self.salient  # sorted by offset: a stretch of it is a slice
+            recent = salient[bisect_left(salient, (before - 1_500,)) : bisect_left(salient, (before,))]
             recent = [(at, name) for at, name in recent if self._gender(name) in {None, wanted}]
             # Unless someone else has been named since the last speaker: a new person brought in
             # by the narration is who the next "he" or "she" is about ("Mr Ashby, 74, … backed
