@@ -51,7 +51,7 @@ def rank_keyphrases(
     if not runs:
         return []
     rank = _position_rank([word for _, normed in runs for word in normed][:MAX_GRAPH_WORDS])
-    counts: Counter[Phrase] = Counter(phrase for run in runs for phrase in _ngrams(run[1], name_phrases))
+    counts: Counter[Phrase] = Counter(_ngrams(runs, name_phrases))
     scored = [
         (sum(rank.get(w, 0.0) for w in phrase) * math.log2(1 + count), -index, phrase)
         for index, (phrase, count) in enumerate(counts.items())  # first-seen order breaks ties
@@ -81,7 +81,10 @@ def _surfaces(phrases: list[Phrase], runs: list[Run], name_phrases: dict[Phrase,
     wanted = {phrase for phrase in phrases if phrase not in name_phrases}
     sizes = {len(phrase) for phrase in wanted}
     forms: dict[Phrase, Counter[str]] = {phrase: Counter() for phrase in wanted}
+    wanted_words = {word for phrase in wanted for word in phrase}
     for words, normed in runs:
+        if wanted_words.isdisjoint(normed):
+            continue
         for size in sizes:
             for i in range(len(normed) - size + 1):
                 stretch = normed[i : i + size]
@@ -122,34 +125,55 @@ def _runs(text: str, tokens: Sequence[Token], names: list[NameSpan]) -> tuple[li
     runs: list[Run] = []
     name_phrases: dict[Phrase, str] = {}
     run: list[str] = []
+    run_normed: list[str] = []
+    # Each distinct word is judged and normalised once: its normalised form, or None when it is
+    # no content word.
+    judged: dict[str, str | None] = {}
+    name_runs: dict[str, Run] = {}  # and each name's words split and normalised once
     previous = -2
     for position, start, length, sentence_start, name_index in rows:
         word = text[start : start + length]
-        is_word = name_index < 0 and _is_content(word)
-        if run and (position != previous + 1 or sentence_start or not is_word):
-            runs.append((tuple(run), tuple(_norm(w) for w in run)))
+        normed_word = None
+        if name_index < 0:
+            if word in judged:
+                normed_word = judged[word]
+            else:
+                normed_word = judged[word] = _norm(word) if _is_content(word) else None
+        if run and (position != previous + 1 or sentence_start or normed_word is None):
+            runs.append((tuple(run), tuple(run_normed)))
             run = []
+            run_normed = []
         previous = position
         if name_index >= 0:
             name = names[name_index][2]
             if name is not None:
-                words = tuple(name.split())
-                normed = tuple(_norm(w) for w in words)
-                name_phrases[normed] = name
-                runs.append((words, normed))
+                if name not in name_runs:
+                    words = tuple(name.split())
+                    name_runs[name] = (words, tuple(_norm(w) for w in words))
+                name_run = name_runs[name]
+                name_phrases[name_run[1]] = name
+                runs.append(name_run)
             previous = -2  # the name's other tokens are skipped: nothing joins across it
-        elif is_word:
+        elif normed_word is not None:
             run.append(word)
+            run_normed.append(normed_word)
     if run:
-        runs.append((tuple(run), tuple(_norm(w) for w in run)))
+        runs.append((tuple(run), tuple(run_normed)))
     return runs, name_phrases
 
 
-def _ngrams(normed: Phrase, name_phrases: dict[Phrase, str]) -> list[Phrase]:
-    """A name whole, or every stretch of up to three words of a run of content words."""
-    if normed in name_phrases:
-        return [normed]
-    return [normed[i : i + n] for n in range(1, MAX_PHRASE_WORDS + 1) for i in range(len(normed) - n + 1)]
+def _ngrams(runs: list[Run], name_phrases: dict[Phrase, str]) -> list[Phrase]:
+    """Run by run, a name whole, or every stretch of up to three words of a run of content words
+    (the single words, then the pairs, then the triples)."""
+    grams: list[Phrase] = []
+    for _, normed in runs:
+        if len(normed) == 1 or normed in name_phrases:  # a one-word run is its only stretch
+            grams.append(normed)
+        else:
+            grams += [
+                normed[i : i + n] for n in range(1, MAX_PHRASE_WORDS + 1) for i in range(len(normed) - n + 1)
+            ]
+    return grams
 
 
 def _is_content(word: str) -> bool:
