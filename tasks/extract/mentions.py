@@ -159,7 +159,10 @@ def _majority_labels(mentions: list[EntityMention]) -> list[EntityMention]:
 def _votes(mentions: Iterable[EntityMention]) -> dict[str, Counter[str]]:
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
-        votes.setdefault(mention.text, Counter())[mention.label] += 1
+        counter = votes.get(mention.text)
+        if counter is None:  # (``setdefault`` would make a Counter per mention)
+            counter = votes[mention.text] = Counter()
+        counter[mention.label] += 1
     return votes
 
 
