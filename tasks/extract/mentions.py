@@ -28,6 +28,7 @@ _NAME_LABELS = frozenset(
     {PERSON, "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_WORD = re.compile(r"\S+")
 
 Raw = tuple[int, int, str]
 Definitions = dict[str, tuple[int, int]]
@@ -53,8 +54,9 @@ def clean_mentions(text: str, raw: list[Raw]) -> list[EntityMention]:
 
 
 def _mention(text: str, start: int, end: int, label: str) -> EntityMention:
-    # Built from offsets we just computed: no validation needed (and a worker makes millions).
-    return EntityMention.model_construct(text=text[start:end], label=label, start=start, end=end)
+    # A worker makes millions: pydantic-core's validation of four plain fields is twice as fast as
+    # ``model_construct``'s Python loop (0.7 against 1.6 µs), and makes the same object.
+    return EntityMention(text=text[start:end], label=label, start=start, end=end)
 
 
 def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -72,7 +74,7 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     if text[start:end].lower().startswith("the "):
         start += 4
     if label == PERSON:
-        tokens = list(re.finditer(r"\S+", text[start:end]))
+        tokens = list(_WORD.finditer(text[start:end]))
         skip = 0
         while skip < len(tokens) - 1:
             word = tokens[skip].group().lower().rstrip(".")
@@ -117,15 +119,18 @@ def harmonise_labels(mentions: list[EntityMention]) -> list[EntityMention]:
     ends, if exactly one such person appears; the same text takes its majority label."""
     full_names = [m.text.split() for m in mentions if m.label == PERSON and len(m.text.split()) > 1]
     result: list[EntityMention] = []
+    owned: dict[str, bool] = {}  # a text's answer, worked out once: the surname of exactly one person?
     for mention in mentions:
         label = mention.label
         alias = ALIASES.get(mention.text.casefold())
         if alias and label in _NAME_LABELS:
             label = ALIAS_LABELS.get(alias, label)
         elif label in _SURNAME_MISLABELS:
-            words = mention.text.split()
-            owners = {" ".join(n) for n in full_names if n == words or n[-len(words) :] == words}
-            if len(owners) == 1 and len(words) <= 2:
+            if mention.text not in owned:
+                words = mention.text.split()
+                owners = {" ".join(n) for n in full_names if n == words or n[-len(words) :] == words}
+                owned[mention.text] = len(owners) == 1 and len(words) <= 2
+            if owned[mention.text]:
                 label = PERSON
         result.append(mention if label == mention.label else mention.model_copy(update={"label": label}))
     return _majority_labels(result)
@@ -134,11 +139,18 @@ def harmonise_labels(mentions: list[EntityMention]) -> list[EntityMention]:
 def _majority_labels(mentions: list[EntityMention]) -> list[EntityMention]:
     """The same text under different name labels takes the label most of its mentions have."""
     votes = _votes(m for m in mentions if m.label in _NAME_LABELS)
+    # Each text's clear winner, decided once: a text with one label, or a tie, has none.
+    winners: dict[str, str] = {}
+    for text, counter in votes.items():
+        if len(counter) > 1:
+            (first, first_votes), (_, second_votes) = counter.most_common(2)
+            if first_votes > second_votes:
+                winners[text] = first
     result: list[EntityMention] = []
     for mention in mentions:
-        ranked = votes[mention.text].most_common(2) if mention.label in _NAME_LABELS else []
-        if len(ranked) == 2 and ranked[0][1] > ranked[1][1] and ranked[0][0] != mention.label:
-            result.append(mention.model_copy(update={"label": ranked[0][0]}))
+        winner = winners.get(mention.text) if mention.label in _NAME_LABELS else None
+        if winner is not None and winner != mention.label:
+            result.append(mention.model_copy(update={"label": winner}))
         else:
             result.append(mention)
     return result
@@ -147,7 +159,10 @@ def _majority_labels(mentions: list[EntityMention]) -> list[EntityMention]:
 def _votes(mentions: Iterable[EntityMention]) -> dict[str, Counter[str]]:
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
-        votes.setdefault(mention.text, Counter())[mention.label] += 1
+        counter = votes.get(mention.text)
+        if counter is None:  # (``setdefault`` would make a Counter per mention)
+            counter = votes[mention.text] = Counter()
+        counter[mention.label] += 1
     return votes
 
 

@@ -12,6 +12,8 @@ from tasks.models import EntityMention
 
 PERSON = "PERSON"
 _TOKEN = re.compile(r"\(\s*[A-Z][A-Za-z&.]{1,9}\s*\)|[\w.'’&-]+")
+_WORD = re.compile(r"[\w.'’&-]+")
+_SPACED = re.compile(r"\S+")
 
 Definitions = dict[str, tuple[int, int]]
 
@@ -60,15 +62,20 @@ def drop_titles(
         return any(s <= start and end <= e for s, e in titles)
 
     title_acronyms = {acr for acr, (s, e) in definitions.items() if _covered(s, e, titles, text)}
-    labels = _labels_by_text(mentions)
+    labels: dict[str, str] | None = None  # counted only if a mention is cut
     kept: list[EntityMention] = []
     for mention in mentions:
         if mention.label == PERSON:
             kept.append(mention)
             continue
-        if mention.text in title_acronyms or _covered(mention.start, mention.end, titles, text):
+        if mention.text in title_acronyms:
             continue
-        words = list(re.finditer(r"\S+", mention.text))
+        if not any(s < mention.end and mention.start < e for s, e in titles):
+            kept.append(mention)  # touches no title: neither inside one nor cut by one
+            continue
+        if _covered(mention.start, mention.end, titles, text):
+            continue
+        words = list(_SPACED.finditer(mention.text))
         cut = len(words)
         while cut > 1 and in_title(
             mention.start + words[cut - 1].start(), mention.start + words[cut - 1].end()
@@ -79,8 +86,10 @@ def drop_titles(
             continue
         end = mention.start + words[cut - 1].end()
         head = text[mention.start : end]
+        if labels is None:
+            labels = _labels_by_text(mentions)
         label = labels.get(head) or mention.label
-        kept.append(EntityMention.model_construct(text=head, label=label, start=mention.start, end=end))
+        kept.append(EntityMention(text=head, label=label, start=mention.start, end=end))
     remaining = {acr: span for acr, span in definitions.items() if acr not in title_acronyms}
     return kept, remaining
 
@@ -91,7 +100,7 @@ def _is_role(word: str) -> bool:
 
 def _covered(start: int, end: int, spans: list[tuple[int, int]], text: str) -> bool:
     """True when every word of text[start:end] lies inside one of the spans."""
-    words = list(re.finditer(r"[\w.'’&-]+", text[start:end]))
+    words = list(_WORD.finditer(text[start:end]))
     return bool(words) and all(
         any(s <= start + w.start() and start + w.end() <= e for s, e in spans) for w in words
     )

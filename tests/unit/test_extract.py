@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from tasks.extract.sentences import _ends_a_sentence
 from tasks.extract.stage import (
     add_acronym_mentions,
     clean_mentions,
@@ -89,3 +93,12 @@ def test_split_pieces_prefers_paragraph_breaks() -> None:
     text = "\n\n".join(f"Paragraph {i}. It has two sentences." for i in range(100))
     pieces = split_pieces(text, 500)
     assert len(pieces) > 1 and all(piece.endswith("\n\n") for _, piece in pieces[:-1])
+
+
+def test_ends_a_sentence_agrees_with_the_final_punctuation_pattern() -> None:
+    pattern = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+    rng = random.Random(3)
+    alphabet = "ab .!?…:;\"'”’)]([ \t\u00a0\u2003,-"
+    for _ in range(20_000):
+        piece = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert _ends_a_sentence(piece) == bool(pattern.search(piece)), repr(piece)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import re
 
-from tasks.extract.keyphrases import NameSpan, rank_keyphrases
+import numpy as np
+
+from tasks.extract.keyphrases import (
+    DAMPING,
+    ITERATIONS,
+    TOLERANCE,
+    WINDOW,
+    NameSpan,
+    _position_rank,
+    rank_keyphrases,
+)
 
 STOP = {"the", "a", "of", "on", "and", "in", "to", "was", "is", "for", "it", "its", "by", "at", "will"}
 
@@ -69,3 +80,37 @@ def test_rank_keyphrases_drops_a_phrase_inside_a_better_one() -> None:
 
 def test_rank_keyphrases_of_an_empty_text_is_empty() -> None:
     assert rank_keyphrases("", [], []) == []
+
+
+def _reference_position_rank(sequence: list[str]) -> dict[str, float]:
+    """PositionRank written plainly (one convergence test per iteration): the ranks the block-tested
+    loop of ``_position_rank`` must match to the bit."""
+    ids: dict[str, int] = {}
+    positions = np.array([ids.setdefault(word, len(ids)) for word in sequence], dtype=np.int64)
+    size = len(ids)
+    bias = np.bincount(positions, weights=1.0 / np.arange(1, len(positions) + 1), minlength=size)
+    bias = bias / bias.sum()
+    links = np.zeros((size, size))
+    for gap in range(1, WINDOW):
+        for source, target in zip(positions[:-gap], positions[gap:], strict=True):
+            if source != target:
+                links[source, target] += 1
+                links[target, source] += 1
+    out = links.sum(axis=1, keepdims=True)
+    transition = np.divide(links, out, out=np.zeros_like(links), where=out > 0)
+    rank = bias.copy()
+    for _ in range(ITERATIONS):
+        updated = (1 - DAMPING) * bias + DAMPING * (transition.T @ rank)
+        if np.abs(updated - rank).sum() < TOLERANCE:
+            rank = updated
+            break
+        rank = updated
+    return {word: float(rank[i]) for word, i in ids.items()}
+
+
+def test_position_rank_matches_the_plain_iteration_to_the_bit() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        vocabulary = [f"w{i}" for i in range(rng.randint(1, 200))]
+        sequence = [rng.choice(vocabulary) for _ in range(rng.randint(1, 600))]
+        assert list(_position_rank(sequence).items()) == list(_reference_position_rank(sequence).items())
