@@ -59,6 +59,7 @@ class CueIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._spans: list[tuple[int, int]] | None = None
         self._folds = _FOLDS.search(text) is not None
         if self._folds:
             self.starts = [w.start() for w in _WORD_CHARS.finditer(text) if w.group().lower() in _OPENERS]
@@ -81,9 +82,11 @@ class CueIndex:
 
     def spans(self) -> list[tuple[int, int]]:
         """What ``cue_spans`` gives: the cues of the whole text (a folded letter is not read as
-        the ASCII one there, as it always was)."""
-        found = (CUE.match(self.text, at) for at in self.starts)
-        return [cue.span() for cue in found if cue]
+        the ASCII one there, as it always was); found once."""
+        if self._spans is None:
+            found = (CUE.match(self.text, at) for at in self.starts)
+            self._spans = [cue.span() for cue in found if cue]
+        return self._spans
 
     def _matches(self, pattern: re.Pattern[str], lo: int, hi: int) -> list[re.Match[str]]:
         # A match opens a word in the index, or the word that ``hi`` cuts: ``finditer`` sees it

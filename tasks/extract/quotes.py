@@ -76,8 +76,6 @@ class RuledQuotes:
     resolver: Resolver
     starts: list[int]
     names: dict[int, str]
-    # Every cue word of the text as (start, end), found once when the speaker features need them.
-    cue_spans: list[tuple[int, int]] | None = None
     # What every quotation's speaker features look up in the article, read once when they need it.
     facts: ArticleFacts | None = None
 

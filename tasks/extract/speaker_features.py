@@ -338,7 +338,7 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
         f["sentence_before" if start < sentence[0] else "sentence_after"] = 1.0
     f["log_distance"] = math.log1p(_distance(start, end, opener, closer))
     gap = (end, opener) if before else (closer, start)
-    cues = _cue_spans(frame)
+    cues = frame.ruled.resolver.cues.spans()
     if any(gap[0] <= s and e <= gap[1] for s, e in cues_from(cues, gap[0], gap[1])):
         f["cue_between"] = 1.0
     if CUE.match(text, end + 1) or CUE.match(text, end):
@@ -355,13 +355,6 @@ def _position(f: dict[str, float], frame: _Frame, span: tuple[int, int]) -> None
         f["after_preposition"] = 1.0
     if text[end : end + 2] in {"'s", "’s"}:
         f["possessive"] = 1.0
-
-
-def _cue_spans(frame: _Frame) -> list[tuple[int, int]]:
-    """Every cue word of the article, found once."""
-    if frame.ruled.cue_spans is None:
-        frame.ruled.cue_spans = frame.ruled.resolver.cues.spans()
-    return frame.ruled.cue_spans
 
 
 def _distance(start: int, end: int, opener: int, closer: int) -> float:
