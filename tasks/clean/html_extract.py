@@ -52,9 +52,9 @@ _NON_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 
 # Every element is an ``HtmlElement`` (with lxml.html's methods: ``text_content``, ``drop_tree``,
-# ...), chosen in C. ``lxml.html.HTMLParser`` asks a Python method for each element's class, each
-# time an element is touched (millions of calls a second's worth of pages: 7 % of the HTML path),
-# only to give form controls classes of their own that no reader here uses.
+# ...), chosen in C. ``lxml.html.HTMLParser`` asks a Python method for an element's class each
+# time an element is touched (2.2 million calls for 414 pages, 7 % of the HTML path), only to give
+# form controls classes of their own that no reader here uses.
 _HTML_ELEMENTS = lxml.etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement,
     comment=lxml.html.HtmlComment,
