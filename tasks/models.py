@@ -1,16 +1,20 @@
 """The plain records that travel between the stages, and the input record's validation.
 
 Every stage takes one of these and returns the next; all of them are JSON-able with
-``model_dump(mode="json")`` and rebuilt with ``model_validate``, so nothing but plain data
-crosses the queue.
+``model_dump(mode="json")``, so nothing but plain data crosses the queue. Records are validated
+once, at the door (``parse_record``); between our own stages a record is rebuilt from its JSON
+with ``rebuild``, which checks its shape and validates only the fields the next stage reads.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from functools import cache
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic_core import from_json
 
 from tasks.errors import InvalidRecord
 from tasks.ids import derive_article_id
@@ -195,3 +199,44 @@ def parse_record(raw: Any) -> ArticleRecord:
     if not record.id:
         record.id = derive_article_id(record.url, record.text or record.html or "")
     return record
+
+
+def rebuild(record_type: type[Grown], data: Any, validated: Collection[str] = ()) -> Grown:
+    """A record that one of our stages made, back from the queue as JSON (its text, or the object
+    decoded), without validating it all again (on the text path that cost more than the summarise
+    stage's own work).
+
+    Checked: the data is a JSON object holding every required field of ``record_type``; the fields
+    named in ``validated`` (those the next stage reads) are validated and converted. Every other
+    field stays the plain JSON value it came as, and is dumped again as it came. Raises
+    ``InvalidRecord`` when the data is not such a record.
+    """
+    if isinstance(data, str | bytes):
+        try:
+            data = from_json(data)
+        except ValueError as exc:
+            raise InvalidRecord(f"a {record_type.__name__} must be JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidRecord(f"a {record_type.__name__} must be a JSON object, not {type(data).__name__}")
+    missing = [name for name in _required_fields(record_type) if name not in data]
+    if missing:
+        raise InvalidRecord(f"a {record_type.__name__} needs {', '.join(missing)}")
+    fields = dict(data)
+    for name in {*validated, *_required_fields(record_type)}:
+        if name in fields:
+            try:
+                fields[name] = _field_adapter(record_type, name).validate_python(fields[name])
+            except ValidationError as exc:
+                raise InvalidRecord(f"{name}: {exc.errors()[0]['msg']}") from exc
+    return record_type.model_construct(**fields)
+
+
+@cache
+def _required_fields(record_type: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, field in record_type.model_fields.items() if field.is_required())
+
+
+@cache
+def _field_adapter(record_type: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    annotation: Any = record_type.model_fields[name].annotation
+    return TypeAdapter(annotation)

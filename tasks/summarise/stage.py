@@ -22,7 +22,10 @@ from tasks.models import ExtractedArticle, Sentence, SummarisedArticle, grow
 from tasks.summarise.caption_seams import split_caption_seams
 from tasks.summarise.sentence_filters import is_summary_worthy, word_count
 
-__all__ = ["SummaryOptions", "is_summary_worthy", "select_sentences", "summarise_article"]
+__all__ = ["READS", "SummaryOptions", "is_summary_worthy", "select_sentences", "summarise_article"]
+
+# The fields of the extracted article that ``summarise_article`` reads (besides ``text``).
+READS = ("sentences",)
 
 SHORT_ARTICLE_SENTENCES = 2
 

@@ -2,7 +2,8 @@
 
 Each test sends real records through a real ``newsflow worker`` over a real Redis: a record the
 dead-letter stream cannot take as it is (a NUL and a lone surrogate), a dead-letter write that
-fails, an article over spaCy's ``max_length``, and an article that breaks its extract batch.
+fails, an article over spaCy's ``max_length``, an article that breaks its extract batch, and a
+malformed article between two stages.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tasks.models import ExtractedArticle, Span
 from tests.conftest import RunningWorker, dedicated_worker, run_cli, wait_until
 from worker.app import create_app
 from worker.cli.local_redis import LocalRedis
@@ -178,3 +180,35 @@ def test_an_article_that_breaks_its_extract_batch_is_dead_lettered_alone_with_it
         (letter,) = letters_for(worker, bad["id"])
         assert letter.fields["stage"] == "extract" and letter.fields["error_class"] == "ModelNotInstalled"
         assert json.loads(letter.fields["payload"]) == bad  # the payload the stage took: replayable
+
+
+def test_between_stages_articles_travel_as_json_text_and_a_malformed_one_is_dead_lettered_as_its_object(
+    running_worker: RunningWorker,
+) -> None:
+    settings = settings_of(running_worker)
+    tag = secrets.token_hex(4)
+    text = prose(tag, paragraphs=3)
+    ends = [i + 1 for i, ch in enumerate(text) if ch == "." and (i + 1 == len(text) or text[i + 1] != "\n")]
+    starts = [0, *(e + 2 for e in ends[:-1])]
+    extracted = ExtractedArticle(
+        id=f"between-{tag}",
+        text=text,
+        sentences=[Span(start=a, end=b) for a, b in zip(starts, ends, strict=True)],
+    )
+    broken: dict[str, Any] = {
+        "id": f"broken-{tag}",
+        "sentences": [{"start": 0, "end": 3}],
+    }  # no text: not an article
+    payload = [extracted.model_dump_json(), json.dumps(broken)]
+    pipeline_chain(payload, create_app(settings), from_stage="summarise").apply_async()
+    wait_until(lambda: published(running_worker, extracted.id), 60, "the good article published")
+    result = published(running_worker, extracted.id)
+    assert result is not None and result["summary"] and result["summary"] in text
+    assert [(s["start"], s["end"]) for s in result["sentences"]] == list(zip(starts, ends, strict=True))
+    wait_until(
+        lambda: letters_for(running_worker, broken["id"]), 60, "the broken article in the dead letters"
+    )
+    (letter,) = letters_for(running_worker, broken["id"])
+    assert letter.fields["stage"] == "summarise" and letter.fields["error_class"] == "InvalidRecord"
+    assert "needs text" in letter.fields["error"]
+    assert json.loads(letter.fields["payload"]) == broken  # the object, not its JSON text: replayable

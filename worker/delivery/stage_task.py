@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from tasks.errors import PoisonArticle, TransientError
 from tasks.models import MAX_ID_LENGTH
-from worker.delivery.chain import articles_of, pipeline_chain
+from worker.delivery.chain import article_object, articles_of, pipeline_chain
 from worker.delivery.deliveries import begin_delivery
 from worker.runtime.signals import article_dead_lettered
 from worker.settings import Settings, get_settings
@@ -134,11 +134,13 @@ class StageTask(Task):  # type: ignore[misc]
             return self.each([item for item, _ in pairs], lambda item: work([parse(item)])[0])
 
     @staticmethod
-    def go_on(done: Sequence[BaseModel]) -> list[dict[str, Any]]:
-        """The articles for the next stage, as JSON; when none is left, the chain stops here."""
+    def go_on(done: Sequence[BaseModel]) -> list[str]:
+        """The articles for the next stage, each as its JSON text; when none is left, the chain
+        stops here."""
         if not done:
             raise Ignore()
-        return [article.model_dump(mode="json") for article in done]
+        # warnings off: a rebuilt record holds plain JSON values where its fields name models.
+        return [article.model_dump_json(warnings=False) for article in done]
 
     def split(self, items: list[Any]) -> None:
         """Send each article of a batch that keeps killing its worker on as a chain of its own."""
@@ -170,11 +172,13 @@ class StageTask(Task):  # type: ignore[misc]
                 log.error("stage=%s article=%s outcome=dead_letter_failed", self.stage, _article_id(item))
 
     def send_to_dead_letters(self, payload: Any, exc: BaseException, attempts: int | None = None) -> None:
-        """Record the payload this stage got for one article, with the error, in the dead-letter stream,
-        and let the door forget the article (so that enqueueing it again queues it).
+        """Record the payload this stage got for one article (an article's JSON text as the object it
+        holds), with the error, in the dead-letter stream, and let the door forget the article (so
+        that enqueueing it again queues it).
 
         Raises ``DeadLetterFailed`` when the dead letter could not be written.
         """
+        payload = article_object(payload)
         article_id = _article_id(payload)
         attempts = attempts or int(self.request.retries or 0) + 1
         client, settings = shared_client(), get_settings()
@@ -204,6 +208,7 @@ def forget_at_door(client: redis.Redis, settings: Settings, payload: Any) -> Non
 
 
 def _article_id(payload: Any) -> str | None:
+    payload = article_object(payload)
     value = payload.get("id") if isinstance(payload, dict) else None
     # A valid id is never longer; a longer one (a record pushed around the door) is cut for the logs.
     return str(value)[:MAX_ID_LENGTH] if value else None

@@ -29,7 +29,7 @@ def publish_articles(
     with duplicates.publishing_lock(client, settings):
         marked = duplicates.mark_many(client, settings, articles, prints)
         outcomes = stream.publish_many(
-            client, settings, [(article.id, article.model_dump_json()) for article, _ in marked]
+            client, settings, [(article.id, article.model_dump_json(warnings=False)) for article, _ in marked]
         )
         # Only originals are remembered, so that every later copy points at the first one published.
         originals = [(a.id, p) for a, p in marked if p is not None and a.duplicate_of is None]
