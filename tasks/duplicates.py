@@ -16,7 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -60,13 +60,7 @@ class Fingerprint:
 
     def bands(self) -> list[str]:
         """One short key per LSH band: two texts sharing a band key are near-duplicate candidates."""
-        return [
-            hashlib.blake2b(
-                np.asarray(self.signature[band * ROWS : (band + 1) * ROWS], dtype=np.uint32).tobytes(),
-                digest_size=8,
-            ).hexdigest()
-            for band in range(BANDS)
-        ]
+        return list(_band_keys(self.signature))
 
     def encode_signature(self) -> str:
         """The signature as a hex string, for storage."""
@@ -82,7 +76,8 @@ def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[str]:
     """The set of word n-grams of a text (a text shorter than n is one shingle)."""
     if len(words) <= size:
         return {" ".join(words)}
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    # zip stops at the shortest: the last run of ``size`` words.
+    return set(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -92,6 +87,14 @@ def fingerprint(text: str) -> Fingerprint:
     minhash = _blank_minhash().copy()
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(words)])
     return Fingerprint(exact=exact, signature=tuple(int(value) for value in minhash.hashvalues))
+
+
+@lru_cache(maxsize=256)
+def _band_keys(signature: tuple[int, ...]) -> tuple[str, ...]:
+    """The band keys of a signature: the same article's are asked for when it is checked and again
+    when it is remembered, so the last few are kept."""
+    rows = np.asarray(signature, dtype=np.uint32).reshape(-1, ROWS)
+    return tuple(hashlib.blake2b(row.tobytes(), digest_size=8).hexdigest() for row in rows)
 
 
 @cache

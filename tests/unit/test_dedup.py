@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from tasks.duplicates import BANDS, NEAR_THRESHOLD, decode_signature, fingerprint, normalise_words, similarity
+from tasks.duplicates import (
+    BANDS,
+    NEAR_THRESHOLD,
+    decode_signature,
+    fingerprint,
+    normalise_words,
+    shingles,
+    similarity,
+)
 
 STORY = (
     "The harbour authority of Gdańsk said on Monday that the new container terminal will open in "
@@ -67,3 +75,16 @@ def test_the_in_memory_index_marks_copies_of_the_first_original_only() -> None:
     assert again is not None and again.original_id == "story"
     # The same id seen again is not its own duplicate.
     assert index.check_and_add("story", STORY) is None
+
+
+def test_shingles_are_every_run_of_three_words_and_a_short_text_is_one() -> None:
+    words = ["the", "cat", "sat", "on", "the", "mat", "the", "cat", "sat"]
+    assert shingles(words) == {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    assert len(shingles(words)) == 6  # "the cat sat" twice
+    assert shingles(["a", "b"]) == {"a b"} and shingles([]) == {""}
+
+
+def test_band_keys_are_the_same_on_every_call_and_differ_by_band() -> None:
+    article = fingerprint(STORY)
+    assert article.bands() == fingerprint(STORY).bands() == article.bands()
+    assert len(article.bands()) == BANDS and len(set(article.bands())) == BANDS
