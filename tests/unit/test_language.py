@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tasks.clean.language import (
+    _ENOUGH_LETTERS,
     MAX_CHARS,
+    MIN_LETTERS,
     QUICK_CHARS,
     QUICK_PROBABILITY,
     _model,
@@ -135,3 +141,22 @@ def test_a_head_the_model_is_unsure_of_is_read_on_to_1500_characters() -> None:
     detected = detect_language(text)
     assert detected is not None and detected.code == _read_whole_head(text) == "pt"
     assert detected.probability == pytest.approx(float(_model().classify(text[:MAX_CHARS])[1]))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+_LETTERS_ANY_SCRIPT = st.sampled_from("ab\u00e9\u0416\u4e2d\u05d0\u0915")
+_NOT_LETTERS = st.text(alphabet=st.sampled_from(" 1_.\n-\u0301\u200c\u0660\u3002"), max_size=3)
+
+
+@given(st.lists(st.tuples(_NOT_LETTERS, _LETTERS_ANY_SCRIPT), max_size=2 * MIN_LETTERS), st.text(max_size=40))
+def test_enough_letters_is_a_count_of_letters_stopped_early(runs: list[tuple[str, str]], noise: str) -> None:
+    for text in ("".join(gap + letter for gap, letter in runs), noise):
+        assert bool(_ENOUGH_LETTERS.search(text)) == (len(_LETTER.findall(text)) >= MIN_LETTERS)
+
+
+def test_a_text_with_too_few_letters_gets_no_language() -> None:
+    assert detect_language("12 34 -- 56 ... " * 50 + "a b c") is None
+    assert detect_language("x" * (MIN_LETTERS - 1) + " 1" * 2000) is None
+    assert detect_language("1 " * 2000 + "The port authority said on Tuesday") is None  # past the head
