@@ -15,6 +15,7 @@ from celery import signals
 from celery.utils.dispatch import Signal
 
 from worker import __version__, metrics
+from worker.delivery.chain import article_object, articles_of
 from worker.runtime.logs import configure_logging
 from worker.settings import get_settings
 
@@ -24,6 +25,9 @@ log = logging.getLogger("newsflow.worker")
 article_dead_lettered = Signal(name="article_dead_lettered")
 
 _started: dict[str, float] = {}
+# The stages whose results the metrics read (sizes, languages, entity counts, publishing outcomes):
+# their articles' JSON texts are decoded here; the summariser's are only counted.
+_RESULTS_READ = frozenset({"clean", "extract", "publish"})
 _STATE_OUTCOME = {
     "SUCCESS": "ok",
     "RETRY": "retried",
@@ -138,8 +142,10 @@ def _task_finished(
     if not stage:
         return
     duration = time.perf_counter() - started if started is not None else None
-    received = _as_list(args[0] if args else None)
-    results = _as_list(retval) if state == "SUCCESS" else []
+    received = articles_of(args[0]) if args and args[0] is not None else []
+    results = articles_of(retval) if state == "SUCCESS" and retval is not None else []
+    if stage in _RESULTS_READ:
+        results = [article_object(result) for result in results]
     outcomes = article_outcomes(stage, state, received, results)
     for outcome, count in outcomes.items():
         log.info(
@@ -148,7 +154,7 @@ def _task_finished(
             extra={
                 "stage": stage,
                 "articles": count,
-                "article_id": received[0].get("id") if len(received) == 1 else None,
+                "article_id": _article_id(received[0]) if len(received) == 1 else None,
                 "outcome": outcome,
                 "duration_s": round(duration, 6) if duration is not None else None,
                 "task_id": task_id,
@@ -158,13 +164,14 @@ def _task_finished(
         _record(stage, outcomes, duration, received, results)
 
 
-def _as_list(value: Any) -> list[dict[str, Any]]:
-    items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, dict)]
+def _article_id(article: Any) -> str | None:
+    decoded = article_object(article)
+    value = decoded.get("id") if isinstance(decoded, dict) else None
+    return str(value) if value is not None else None
 
 
 def article_outcomes(
-    stage: str, state: str | None, received: list[dict[str, Any]], results: list[dict[str, Any]]
+    stage: str, state: str | None, received: list[Any], results: list[Any]
 ) -> dict[str, int]:
     """How many of a task's articles ended in each outcome.
 
@@ -178,7 +185,9 @@ def article_outcomes(
         return {}
     counts: dict[str, int] = {}
     for result in results:
-        if stage == "extract" and result.get("entities_skipped"):
+        if not isinstance(result, dict):  # an article's JSON text, not read here: on it went
+            kind = "ok"
+        elif stage == "extract" and result.get("entities_skipped"):
             kind = "skipped_language"
         elif stage == "publish" and result.get("created") is False:
             kind = "duplicate"
@@ -192,8 +201,8 @@ def _record(
     stage: str,
     outcomes: dict[str, int],
     duration: float | None,
-    received: list[dict[str, Any]],
-    results: list[dict[str, Any]],
+    received: list[Any],
+    results: list[Any],
 ) -> None:
     for outcome, count in outcomes.items():
         metrics.STAGE_ARTICLES.labels(stage, outcome).inc(count)
@@ -204,6 +213,8 @@ def _record(
     if outcomes.get("duplicate"):
         metrics.DUPLICATES.labels("id").inc(outcomes["duplicate"])
     for result in results:
+        if not isinstance(result, dict):
+            continue
         if stage == "clean":
             metrics.ARTICLE_SIZE.observe(len(result.get("text") or ""))
             metrics.ARTICLE_LANGUAGES.labels(metrics.language_label(result.get("language"))).inc()
