@@ -68,6 +68,9 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     peak_rss: dict[str, int] = field(default_factory=dict)
     redis_commands: int = 0
+    # Distributed runs: seconds from launching ``newsflow enqueue`` to its first article queued
+    # (the command's interpreter, imports and file reading, while the workers wait).
+    producer_startup: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -198,6 +201,25 @@ def latencies(client: redis.Redis, settings: Settings) -> list[float]:
     return values
 
 
+def first_enqueued(client: redis.Redis, settings: Settings) -> float | None:
+    """The earliest ``enqueued_at`` (Unix time) of the results in the stream, warm-up left out."""
+    stamps = []
+    for _, fields in client.xrange(settings.results_stream):  # type: ignore[union-attr]
+        record = json.loads(fields["data"])
+        if not record["id"].startswith("warmup-") and record.get("enqueued_at"):
+            stamps.append(datetime.fromisoformat(record["enqueued_at"]).timestamp())
+    return min(stamps, default=None)
+
+
+def from_first_queued(run: Run) -> Run:
+    """A distributed run timed from its first article queued: the enqueue command's start-up taken
+    off, as the in-process row takes off ``newsflow process``'s."""
+    return Run(
+        "distributed, from the first article queued (the enqueue command's start-up taken off)",
+        run.articles, run.words, run.seconds - run.producer_startup,
+    )  # fmt: skip
+
+
 def clean_share(client: redis.Redis, settings: Settings) -> float:
     """The clean stage's share of the stage time, over every result in the stream."""
     clean = total = 0.0
@@ -256,13 +278,15 @@ def measure_distributed(
     with Deployment(server, article_batch_size=str(batch_size)) as deployment:
         before = redis_commands(deployment.client)
         with RssSampler(deployment.workers) as sampler:
-            started = time.monotonic()
+            started, started_at = time.monotonic(), time.time()
             subprocess.run([sys.executable, "-m", "worker", "enqueue", str(input_path)], env=deployment.env,
                            cwd=REPO, check=True, capture_output=True)  # fmt: skip
             finished = deployment.wait_results(articles)
         run = Run(name, articles, words, finished - started)
         run.redis_commands = redis_commands(deployment.client) - before
         run.latencies = latencies(deployment.client, deployment.settings)
+        first = first_enqueued(deployment.client, deployment.settings)
+        run.producer_startup = max(0.0, first - started_at) if first is not None else 0.0
         run.peak_rss = dict(sampler.peak)
         run.name += f" (clean {100 * clean_share(deployment.client, deployment.settings):.0f}% of stage time)"
     return run
@@ -394,20 +418,27 @@ def main() -> None:
                     server, work / "texts.jsonl", len(records), words, name=name, batch_size=size
                 )
                 rounds.setdefault(f"distributed {size}", []).append(run)
+                if size == sizes[0]:
+                    rounds.setdefault("from first queued", []).append(from_first_queued(run))
         limit, in_process = median_run(rounds["limit"]), median_run(rounds["in-process"])
         limit_allocator = median_run(rounds["limit, allocator"])
         startup = statistics.median(startups)
         runs = [median_run(rounds[f"distributed {size}"]) for size in sizes]
         distributed = runs[0]
+        queued = median_run(rounds["from first queued"])
+        producer_startup = statistics.median(
+            run.producer_startup for run in rounds[f"distributed {sizes[0]}"]
+        )
         paced = list(cycled(news_texts(data), min(400, args.articles), f"half-{secrets.token_hex(3)}"))
         half = measure_paced(server, paced, distributed.rate / 2)
         html, as_text = measure_html(server, data, args.html, sizes[0], work)
         long_points = measure_long(server, news_texts(data), 100_000, 10_000) if args.long else []
 
     print_report(
-        table=[limit, limit_allocator, in_process, *runs, html, as_text], limit=limit,
-        limit_allocator=limit_allocator, in_process=in_process, distributed=distributed,
-        html=html, as_text=as_text, half=half, startup=startup, long_points=long_points,
+        table=[limit, limit_allocator, in_process, *runs, queued, html, as_text], limit=limit,
+        limit_allocator=limit_allocator, in_process=in_process, distributed=distributed, queued=queued,
+        html=html, as_text=as_text, half=half, startup=startup, producer_startup=producer_startup,
+        long_points=long_points,
     )  # fmt: skip
 
 
@@ -418,20 +449,26 @@ def print_report(
     limit_allocator: Run,
     in_process: Run,
     distributed: Run,
+    queued: Run,
     html: Run,
     as_text: Run,
     half: list[float],
     startup: float,
+    producer_startup: float,
     long_points: list[tuple[int, int, int, str]],
 ) -> None:
     """Print the tables of one bench run."""
     print("\n| run | articles | articles/s | words/s | seconds |\n|---|---|---|---|---|")
     for run in table:
         print(run.row())
-    print(f"\n(newsflow process start-up: {startup:.1f} s, taken off the in-process time above)")
+    print(f"\n(newsflow process start-up: {startup:.1f} s, taken off the in-process time above; "
+          f"newsflow enqueue's, launch to first article queued: {producer_startup:.2f} s)")  # fmt: skip
     print(f"\ndistributed / limit = {distributed.rate / limit.rate:.2f}   "
           f"distributed / limit, workers' allocator = {distributed.rate / limit_allocator.rate:.2f}   "
           f"distributed / in-process = {distributed.rate / in_process.rate:.2f}")  # fmt: skip
+    print(f"from the first article queued: / limit = {queued.rate / limit.rate:.2f}   "
+          f"/ limit, workers' allocator = {queued.rate / limit_allocator.rate:.2f}   "
+          f"/ in-process = {queued.rate / in_process.rate:.2f}")  # fmt: skip
     if html.articles and as_text.articles:  # --html 0 measures no pages
         print(f"HTML pages / the same pages' article text = {html.rate / as_text.rate:.2f}   "
               f"HTML pages / news texts = {html.rate / distributed.rate:.2f}")  # fmt: skip
