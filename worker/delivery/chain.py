@@ -13,6 +13,7 @@ from celery import Celery, chain
 from celery.canvas import Signature
 from pydantic_core import from_json
 
+from tasks.models import MAX_ID_LENGTH
 from worker.settings import STAGES
 
 # A payload is one article or a batch of them (a list): the producer packs up to
@@ -41,6 +42,14 @@ def article_object(article: Any) -> Any:
         except ValueError:
             return article
     return article
+
+
+def id_of(article: Any) -> str | None:
+    """The id an article of a payload carries, if any (for logs and dead letters)."""
+    decoded = article_object(article)
+    value = decoded.get("id") if isinstance(decoded, dict) else None
+    # A valid id is never longer; a longer one (a record pushed around the door) is cut for the logs.
+    return str(value)[:MAX_ID_LENGTH] if value else None
 
 
 def pipeline_chain(

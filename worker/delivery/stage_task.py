@@ -22,8 +22,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from pydantic import BaseModel
 
 from tasks.errors import PoisonArticle, TransientError
-from tasks.models import MAX_ID_LENGTH
-from worker.delivery.chain import article_object, articles_of, pipeline_chain
+from worker.delivery.chain import article_object, articles_of, id_of, pipeline_chain
 from worker.delivery.deliveries import begin_delivery
 from worker.runtime.signals import article_dead_lettered
 from worker.settings import Settings, get_settings
@@ -71,7 +70,7 @@ class StageTask(Task):  # type: ignore[misc]
         try:
             delivery = begin_delivery(
                 client, settings, task_id=self.request.id, attempt=attempt, stage=self.stage,
-                article_id=_article_id(items[0]), articles=len(items),
+                article_id=id_of(items[0]), articles=len(items),
             )  # fmt: skip
         except REDIS_TRANSIENT_ERRORS as exc:
             raise self.retry(exc=exc, countdown=backoff_seconds(attempt)) from exc
@@ -155,7 +154,7 @@ class StageTask(Task):  # type: ignore[misc]
         many times it takes (its articles are neither lost nor acknowledged)."""
         log.error(
             "stage=%s article=%s outcome=dead_letter_failed error=%s attempt=%d (retried: not acknowledged)",
-            self.stage, _article_id(self.request.args[0] if self.request.args else None), exc, attempt,
+            self.stage, id_of(self.request.args[0] if self.request.args else None), exc, attempt,
         )  # fmt: skip
         try:
             self.retry(exc=exc, countdown=backoff_seconds(attempt), max_retries=sys.maxsize)
@@ -169,7 +168,7 @@ class StageTask(Task):  # type: ignore[misc]
             try:
                 self.send_to_dead_letters(item, exc)
             except DeadLetterFailed:
-                log.error("stage=%s article=%s outcome=dead_letter_failed", self.stage, _article_id(item))
+                log.error("stage=%s article=%s outcome=dead_letter_failed", self.stage, id_of(item))
 
     def send_to_dead_letters(self, payload: Any, exc: BaseException, attempts: int | None = None) -> None:
         """Record the payload this stage got for one article (an article's JSON text as the object it
@@ -179,7 +178,7 @@ class StageTask(Task):  # type: ignore[misc]
         Raises ``DeadLetterFailed`` when the dead letter could not be written.
         """
         payload = article_object(payload)
-        article_id = _article_id(payload)
+        article_id = id_of(payload)
         attempts = attempts or int(self.request.retries or 0) + 1
         client, settings = shared_client(), get_settings()
         dead_letter(
@@ -197,7 +196,7 @@ class StageTask(Task):  # type: ignore[misc]
 def forget_at_door(client: redis.Redis, settings: Settings, payload: Any) -> None:
     """Release the door's claim on a dead-lettered article (its id and canonical URL): it is
     neither queued nor published any more. Best effort: the dead letter is written already."""
-    article_id = _article_id(payload)
+    article_id = id_of(payload)
     if article_id is None:
         return
     url = payload.get("url") if isinstance(payload, dict) else None
@@ -205,13 +204,6 @@ def forget_at_door(client: redis.Redis, settings: Settings, payload: Any) -> Non
         ArticleClaims(client, settings).release([Claim(article_id, url if isinstance(url, str) else None)])
     except (redis.RedisError, ValueError) as exc:
         log.warning("article=%s outcome=door_not_released error=%s", article_id, type(exc).__name__)
-
-
-def _article_id(payload: Any) -> str | None:
-    payload = article_object(payload)
-    value = payload.get("id") if isinstance(payload, dict) else None
-    # A valid id is never longer; a longer one (a record pushed around the door) is cut for the logs.
-    return str(value)[:MAX_ID_LENGTH] if value else None
 
 
 def backoff_seconds(attempt: int) -> int:

@@ -15,7 +15,7 @@ from celery import signals
 from celery.utils.dispatch import Signal
 
 from worker import __version__, metrics
-from worker.delivery.chain import article_object, articles_of
+from worker.delivery.chain import article_object, articles_of, id_of
 from worker.runtime.logs import configure_logging
 from worker.settings import get_settings
 
@@ -154,7 +154,7 @@ def _task_finished(
             extra={
                 "stage": stage,
                 "articles": count,
-                "article_id": _article_id(received[0]) if len(received) == 1 else None,
+                "article_id": id_of(received[0]) if len(received) == 1 else None,
                 "outcome": outcome,
                 "duration_s": round(duration, 6) if duration is not None else None,
                 "task_id": task_id,
@@ -162,12 +162,6 @@ def _task_finished(
         )
     if get_settings().metrics_enabled:
         _record(stage, outcomes, duration, received, results)
-
-
-def _article_id(article: Any) -> str | None:
-    decoded = article_object(article)
-    value = decoded.get("id") if isinstance(decoded, dict) else None
-    return str(value) if value is not None else None
 
 
 def article_outcomes(
