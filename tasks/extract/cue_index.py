@@ -46,12 +46,6 @@ def _trie(words: set[str]) -> str:
 _OPENER_WORDS = re.compile(rf"(?<![a-z])(?:{_trie(_OPENERS)})(?![a-z])")
 
 
-def cue_spans(text: str) -> list[tuple[int, int]]:
-    """Every cue word of the text as (start, end), in order: what ``CUE.finditer`` finds, with
-    the pattern tried only where a word that opens a cue stands (it is slow to try everywhere)."""
-    return CueIndex(text).spans()
-
-
 class CueIndex:
     """The words of one text that may open a cue or a salient verb; ``cues``, ``find`` and
     ``salient_verbs`` give what ``CUE.finditer``, ``find_cues`` and ``SALIENT.finditer`` give
@@ -81,8 +75,9 @@ class CueIndex:
         return self._matches(SALIENT, lo, hi)
 
     def spans(self) -> list[tuple[int, int]]:
-        """What ``cue_spans`` gives: the cues of the whole text (a folded letter is not read as
-        the ASCII one there, as it always was); found once."""
+        """Every cue word of the whole text as (start, end), in order: what ``CUE.finditer``
+        finds, with the pattern tried only at the indexed words (so a folded letter is not read
+        as the ASCII one here, as it never was); found once."""
         if self._spans is None:
             found = (CUE.match(self.text, at) for at in self.starts)
             self._spans = [cue.span() for cue in found if cue]

@@ -163,7 +163,7 @@ class Speaker:
 
 
 def cues_from(cues: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
-    """The cues of ``cue_spans`` starting in ``text[lo:hi]``."""
+    """The cues of ``CueIndex.spans()`` starting in ``text[lo:hi]``."""
     return cues[bisect_left(cues, (lo, -1)) : bisect_left(cues, (hi, -1))]
 
 

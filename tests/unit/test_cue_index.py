@@ -8,7 +8,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.extract.cue_index import _OPENERS, FOLDS_TO_ASCII, CueIndex, cue_spans
+from tasks.extract.cue_index import _OPENERS, FOLDS_TO_ASCII, CueIndex
 from tasks.extract.speaker_phrases import CUE, SALIENT, find_cues
 
 # Cue words and near misses, in several cases, with what may stand either side of them.
@@ -54,9 +54,9 @@ def test_the_folded_letters_are_all_that_ignorecase_reads_as_ascii() -> None:
     assert folded == set(FOLDS_TO_ASCII)
 
 
-def test_cue_spans_read_a_folded_letter_as_they_always_did() -> None:
+def test_the_index_spans_read_a_folded_letter_as_the_cue_spans_always_did() -> None:
     text = "He ſaid no and said yes."
-    assert cue_spans(text) == [(15, 19)]
+    assert CueIndex(text).spans() == [(15, 19)]
     assert [m.span() for m in CueIndex(text).cues(0, len(text))] == [(3, 7), (15, 19)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.extract.cue_index import cue_spans
+from tasks.extract.cue_index import CueIndex
 from tasks.extract.quotes import rule_quotes
 from tasks.extract.speaker_choice import SpeakerModel, choose_speakers, model_from_json, shipped_model
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, candidates_for
@@ -112,6 +112,6 @@ def test_the_rules_alone_stay_selectable() -> None:
         "The unsaid claims were self-said; she Says, tweeted and hit back at the reports.",
     ],
 )
-def test_cue_spans_are_what_the_cue_pattern_finds(text: str) -> None:
-    assert cue_spans(text) == [cue.span() for cue in CUE.finditer(text)]
-    assert cue_spans(text)
+def test_the_index_spans_are_what_the_cue_pattern_finds(text: str) -> None:
+    assert CueIndex(text).spans() == [cue.span() for cue in CUE.finditer(text)]
+    assert CueIndex(text).spans()
