@@ -37,11 +37,18 @@ def _wait(condition: object, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def link_up(server: LocalRedis | RedisNode) -> bool:
+    """Whether the server is a replica in sync with its primary. A server that is not (yet) a
+    replica has no link in its INFO at all: a server restarted as a replica can report itself a
+    primary for a moment before it is one."""
+    return server.client().info("replication").get("master_link_status") == "up"
+
+
 def replicate(replica: LocalRedis, primary: LocalRedis, timeout: float = 30) -> None:
     """Make ``replica`` a replica of ``primary`` and wait for its first sync."""
     replica.client().replicaof("127.0.0.1", primary.port)
     deadline = time.monotonic() + timeout
-    while replica.client().info("replication")["master_link_status"] != "up":
+    while not link_up(replica):
         if time.monotonic() > deadline:
             raise TimeoutError("the replica did not sync")
         time.sleep(0.05)
@@ -126,11 +133,7 @@ class SentinelLab:
         primary.start_data()
         for replica in replicas:
             replica.start_data(replica_of=primary.port)
-            _wait(
-                lambda r=replica: r.client().info("replication")["master_link_status"] == "up",
-                timeout,
-                "sync",
-            )
+            _wait(lambda r=replica: link_up(r), timeout, "sync")
         for sentinel in self.sentinels:
             sentinel.start_sentinel(primary.port, self.down_after_ms, self.failover_timeout_ms)
         self.wait_settled(timeout)
@@ -183,7 +186,7 @@ class SentinelLab:
     def restart_as_replica(self, node: RedisNode, timeout: float = 30) -> None:
         """Start a killed server again, empty, as a replica of the current primary; wait for its sync."""
         node.start_data(replica_of=self.primary_port())
-        _wait(lambda: node.client().info("replication")["master_link_status"] == "up", timeout, "resync")
+        _wait(lambda: link_up(node), timeout, "resync")
 
     def cleanup(self) -> None:
         """Stop every server and delete the folder."""
