@@ -27,6 +27,7 @@ from tasks.clean.text_body import page_article_lines
 from tasks.clean.words import count_words
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import ArticleRecord, CleanedArticle
+from tasks.quote_marks import glued_marks
 
 MAX_TITLE_WORDS = 25
 # A line ending like this goes on or ends a sentence: not a headline (full stops, colons and commas
@@ -205,11 +206,30 @@ def repair_text(text: str) -> str:
 
 # "…the community.Dr Venter said": a sentence end glued to the next sentence, as in flattened text.
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"'”’])(?=[A-Z][a-z])")
+# A straight quote mark glued between a sentence's stop and the next sentence ('…plate."School').
+_GLUED_MARK = re.compile(r"[.?!…][\"'][A-Z0-9]")
 
 
 def unglue_sentences(line: str) -> str:
-    """Put the missing space between sentences glued together ("community.Dr Venter")."""
-    return _GLUED_SENTENCE.sub(" ", line)
+    """Put the missing space between sentences glued together ("community.Dr Venter").
+
+    A straight quote mark between them ('…the plate."School meals…') closes the sentence before
+    or opens the one after (a quotation's next paragraph, or a new quotation); the space goes on
+    the side that keeps what it does, as the pairing of the line's marks reads it, so the
+    quotations read from the spaced text are those the glued text held."""
+    cuts = {match.start() for match in _GLUED_SENTENCE.finditer(line)}
+    if _GLUED_MARK.search(line):
+        for mark, opens in glued_marks(line).items():
+            cuts.discard(mark + 1)
+            cuts.add(mark if opens else mark + 1)
+    if not cuts:
+        return line
+    pieces, at = [], 0
+    for cut in sorted(cuts):
+        pieces.append(line[at:cut])
+        at = cut
+    pieces.append(line[at:])
+    return " ".join(pieces)
 
 
 def normalise_space(line: str) -> str:

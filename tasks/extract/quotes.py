@@ -25,7 +25,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tasks.extract.quote_marks import MARKS, find_quote_spans
 from tasks.extract.speaker_phrases import (
     CONNECTIVES,
     CUE,
@@ -44,6 +43,7 @@ from tasks.extract.speaker_phrases import (
 )
 from tasks.extract.speakers import Resolver
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
+from tasks.quote_marks import MARKS, find_quote_spans
 
 if TYPE_CHECKING:
     from tasks.extract.article_facts import ArticleFacts

@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 from tasks.extract.cue_index import CueIndex
 from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
 from tasks.extract.pairs import pair_member
-from tasks.extract.quote_marks import inside_quote, outside_quotes
 from tasks.extract.speaker_phrases import (
     DETERMINERS,
     HONORIFICS,
@@ -41,6 +40,7 @@ from tasks.extract.speaker_phrases import (
     unnamed_body,
 )
 from tasks.models import EntityMention
+from tasks.quote_marks import inside_quote, outside_quotes
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _SEXED = "|".join(sorted(MEN_HONORIFICS | WOMEN_HONORIFICS))

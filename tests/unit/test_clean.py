@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.clean.stage import CleanOptions, clean_article
+from tasks.clean.stage import CleanOptions, clean_article, unglue_sentences
 from tasks.errors import EmptyArticle, InputTooLarge, UndecodableInput
 from tasks.models import parse_record
+from tasks.quote_marks import find_quote_spans
 from tests.conftest import (
     RECIPE_BODY,
     RECIPE_LIST,
@@ -90,6 +91,33 @@ def test_clean_article_unglues_sentences_run_together() -> None:
     assert (
         cleaned.text
         == "The lab opened in May. Dr Venter said it would hire forty people. It is the first one here."
+    )
+
+
+@pytest.mark.parametrize(
+    "glued",
+    [
+        'Ann Lee said: "We had a plan for the town."The money came late."Her deputy, Tom Orr, said: '
+        '"It did."Orr joined in 2019.',
+        'He ate it all."School food is bad. It is awful."Officials said they would act."We will fix '
+        'it," one said.',
+        'He said: "It was cold."We left early."The ferry runs twice a week in winter.',
+    ],
+)
+def test_unglue_sentences_keeps_what_a_glued_quote_mark_does(glued: str) -> None:
+    # The space goes before a mark that opens (a quotation or its next paragraph) and after one
+    # that closes, so the quotations read from the spaced text are those of the glued one.
+    spaced = unglue_sentences(glued)
+    assert '."' not in spaced.replace('." ', "")
+    assert [glued[a:b].replace(" ", "") for a, b in find_quote_spans(glued)] == [
+        spaced[a:b].replace(" ", "") for a, b in find_quote_spans(spaced)
+    ]
+
+
+def test_unglue_sentences_puts_the_space_on_the_side_the_mark_belongs_to() -> None:
+    assert (
+        unglue_sentences('She said: "We lost the vote."The rest can wait."Voters were angry.')
+        == 'She said: "We lost the vote. "The rest can wait." Voters were angry.'
     )
 
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from tasks.extract.quote_marks import find_quote_spans
 from tasks.extract.quotes import extract_quotes
 from tasks.extract.sentences import split_sentences_plain
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
+from tasks.quote_marks import find_quote_spans
 
 
 def given(
@@ -317,6 +317,27 @@ def test_a_date_inside_a_description_names_nobody() -> None:
             'He ate it all."School food is bad. It is awful."Officials said they would act."We will '
             'fix it," one said.',
             ["School food is bad. It is awful.", "We will fix it,"],
+        ),
+        # A quotation over glued paragraphs opens each with a mark and closes only the last: a
+        # glued mark goes on with the quotation when the next mark closes or is glued in turn ...
+        (
+            'Ann Lee said: "We had a plan for the town."The money came late but it came."Nobody '
+            'expected it. The rest is news." Lee has led the council since 2019.',
+            [
+                'We had a plan for the town."The money came late but it came."Nobody expected it. '
+                "The rest is news."
+            ],
+        ),
+        # ... and closes it when the next mark opens (the narration introduces another quotation),
+        # when no mark follows, or when the paragraph after it attributes in the third person.
+        (
+            'Ann Lee said: "We had a plan."It worked."Her deputy, Tom Orr, said: "It did."Orr joined '
+            "in 2019.",
+            ['We had a plan."It worked.', "It did."],
+        ),
+        (
+            'He said: "It was cold."We left early."The ferry runs twice a week in winter.',
+            ['It was cold."We left early.'],
         ),
         # A plural possessive after the quotation does not take its closing mark from it.
         (

@@ -1,5 +1,10 @@
 """Quotation spans from quote marks alone: which marks open, which close, which are apostrophes.
 
+Shared by two stages: extract pairs the marks into quotations; clean, putting back the space
+between paragraphs glued together ('…plate."School meals…'), asks which side of a glued mark the
+space belongs on (``glued_marks``), so that the quotations extract reads afterwards are the ones
+the glued text held.
+
 News text mixes straight and curly marks, double and single ones (British papers quote speech in
 single marks, so ``’`` is as often an apostrophe as a closing mark), and a quotation that runs
 over several paragraphs opens each paragraph again and closes only the last. A mark's role is
@@ -34,7 +39,19 @@ _ANY_MARK = re.compile("[\"'‘’“”„«»‚]")
 
 def find_quote_spans(text: str) -> list[tuple[int, int]]:
     """The outermost quotations as ``(start, end)`` offsets of the words between their marks."""
+    return _pair_marks(text)[0]
+
+
+def glued_marks(text: str) -> dict[int, bool]:
+    """Every straight mark glued between a sentence's stop and the next one's capital or digit
+    ('…plate."School'), by offset: True where it opens a quotation or its next paragraph, False
+    where it closes one."""
+    return _pair_marks(text)[1]
+
+
+def _pair_marks(text: str) -> tuple[list[tuple[int, int]], dict[int, bool]]:
     spans: list[tuple[int, int]] = []
+    glued: dict[int, bool] = {}
     stack: list[tuple[bool, int]] = []  # (is double, offset of the opening mark)
     previous = 0
     for match in _ANY_MARK.finditer(text):
@@ -46,6 +63,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         if stack and "\n" in text[previous:offset]:
             stack = _at_paragraph_break(text, stack, previous, (offset, role, double), spans)
         previous = offset
+        if _glued(text, offset):
+            glued[offset] = role == OPEN
         if role == OPEN:
             if stack and stack[0][0] == double and (end := _lost_close(text, stack[0][1], offset)):
                 # The open quotation lost its closing mark (before a caption or a new attribution)
@@ -71,7 +90,7 @@ def find_quote_spans(text: str) -> list[tuple[int, int]]:
         # Never closed: it ends with the paragraph its last mark is in.
         end = text.find("\n", previous)
         _emit(text, stack[0][1] + 1, len(text) if end == -1 else end, spans, closed=False)
-    return spans
+    return spans, glued
 
 
 def _at_paragraph_break(
@@ -196,13 +215,57 @@ def _role(text: str, offset: int, mark: str, double: bool, family_open: bool) ->
     # Tight on both sides ("smiling:’It" was caught above; "end.’But"): trust the curl.
     if mark in _OPEN_CURLS:
         return OPEN
-    if mark in _CLOSE_CURLS or family_open:
+    if mark in _CLOSE_CURLS:
         return CLOSE
-    if before in ".?!…" and (after.isupper() or after.isdigit()):
+    if _glued(text, offset):
         # A straight mark between a sentence's stop and the next one's capital: paragraphs glued
-        # together without a space ('… by everyone."Is my science …'): it opens the next one.
-        return OPEN
-    return None
+        # together without a space ('… by everyone."Is my science …'). With nothing open it opens
+        # the next paragraph; with its family open it closes the quotation, or opens the same
+        # quotation's next paragraph (which closes only its last).
+        return OPEN if not family_open or _glued_mark_continues(text, offset, double) else CLOSE
+    return CLOSE if family_open else None
+
+
+def _glued(text: str, offset: int) -> bool:
+    """A straight mark tight between a sentence's stop and the next one's capital or digit."""
+    if text[offset] in _OPEN_CURLS or text[offset] in _CLOSE_CURLS or not 0 < offset < len(text) - 1:
+        return False
+    after = text[offset + 1]
+    return text[offset - 1] in ".?!…" and (after.isupper() or after.isdigit())
+
+
+# An attribution in the third person: the paragraph after a glued mark that holds one is narration.
+_NARRATION_CUE = re.compile(
+    r"(?<!\bI )(?<!\bwe )(?<!\bWe )(?<!\byou )\b(?:said|says|told|tells|added|adds|according to)\b"
+)
+
+
+def _glued_mark_continues(text: str, offset: int, double: bool) -> bool:
+    """Whether a glued mark (``_glued``) met while its family is open opens the open quotation's
+    next paragraph rather than closing it.
+
+    A quotation running over paragraphs leaves each but the last unclosed and opens the next with
+    a mark, so in glued text one mark stands between two paragraphs either way. Read from what
+    follows in the same line: the paragraph after it is the quotation's when the next mark of the
+    family closes or is glued in turn, and no third-person attribution ("Officials said …")
+    stands before it; it is narration when the next mark opens (it introduces the next quotation,
+    "Mumsnet's co-founder said: “…"), or when no mark follows (a quotation closes its last
+    paragraph).
+    """
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end == -1 else line_end
+    for match in _ANY_MARK.finditer(text, offset + 1, min(line_end, offset + MAX_UNCLOSED)):
+        at, mark = match.start(), match.group()
+        if (mark in DOUBLE) != double:
+            continue
+        if not _glued(text, at):
+            role = _role(text, at, mark, double, True)
+            if role is None:
+                continue
+            if role == OPEN:
+                return False
+        return _NARRATION_CUE.search(text, offset + 1, at) is None
+    return False
 
 
 def _next_word_is_lower(text: str, offset: int) -> bool:
