@@ -25,10 +25,12 @@ import json
 import statistics
 import time
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tasks.clean.stage import unglue_sentences
 from tasks.extract.quotes import extract_quotes
 from tasks.extract.stage import ExtractOptions, extract_articles
 from tasks.models import CleanedArticle, ExtractedArticle
@@ -102,6 +104,12 @@ def main() -> None:
         help="speakers chosen by the learned chooser (the stage's default) or by the rules alone",
     )
     parser.add_argument("--keyphrases", action="store_true", help="only the speakers-in-keyphrases test")
+    parser.add_argument(
+        "--unglued",
+        action="store_true",
+        help="run on the texts with the space the clean stage puts back between glued sentences "
+        "(as the pipeline sees them; the labels' offsets shifted to match)",
+    )
     args = parser.parse_args()
     model = Settings().spacy_model
     nlp = load_pipeline(model)
@@ -110,8 +118,13 @@ def main() -> None:
         return
     labels = json.loads(LABELS.read_text(encoding="utf-8"))["articles"]
     texts = _texts(args.data)
+    if args.unglued:
+        texts, labels = unglued(texts, labels)
     articles = [a for a in labels if _in_split(a, args.split)]
-    print(f"model {model}, {len(articles)} labelled articles ({args.split}), batch {BATCH}\n")
+    print(
+        f"model {model}, {len(articles)} labelled articles ({args.split}), batch {BATCH}"
+        f"{', texts unglued as the clean stage does' if args.unglued else ''}\n"
+    )
     ours = run_stage(nlp, articles, texts, args.speakers)
     print(
         f"extract_quotes alone, ms/article CPU (same run, alternating): rules "
@@ -139,6 +152,49 @@ def main() -> None:
         print()
     if args.rounds:
         throughput(nlp, news_texts(args.data), args.rounds)
+
+
+def unglued(
+    texts: dict[str, str], labels: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The texts with the clean stage's ``unglue_sentences`` applied line by line (it only inserts
+    spaces), and the labels with their offsets moved to match."""
+    out_texts = dict(texts)
+    out_labels = []
+    for article in labels:
+        old = texts[article["id"]]
+        new = "\n".join(unglue_sentences(line) for line in old.split("\n"))
+        inserted = _insertions(old, new)
+        out_texts[article["id"]] = new
+        quotes = []
+        for quote in article["quotes"]:
+            moved = {**quote, "start": _moved(inserted, quote["start"], False)}
+            moved["end"] = _moved(inserted, quote["end"], True)
+            if quote["speaker_start"] is not None:
+                moved["speaker_start"] = _moved(inserted, quote["speaker_start"], False)
+                moved["speaker_end"] = _moved(inserted, quote["speaker_end"], True)
+            quotes.append(moved)
+        out_labels.append({**article, "quotes": quotes})
+    return out_texts, out_labels
+
+
+def _moved(inserted: list[int], offset: int, end: bool) -> int:
+    """An offset moved past the spaces inserted before it; a space inserted at a span's first
+    character goes before the span, one inserted at its end (exclusive) after it."""
+    return offset + (bisect_left(inserted, offset) if end else bisect_right(inserted, offset))
+
+
+def _insertions(old: str, new: str) -> list[int]:
+    """Where in ``old`` the spaces that make ``new`` were inserted (sorted)."""
+    at, inserted = 0, []
+    for char in new:
+        if at < len(old) and old[at] == char:
+            at += 1
+        elif char == " ":
+            inserted.append(at)
+        else:
+            raise ValueError("the unglued text is not the text with spaces inserted")
+    return inserted
 
 
 def _in_split(article: dict[str, Any], split: str) -> bool:

@@ -3,11 +3,12 @@
     python -m bench.train_speaker_model [DATA] [--folds 5] [--shuffles 5] [--write]
 
 Every quotation the extract stage's rules find that matches a hand-labelled one
-(``bench/data/quotes/cnndm_quotes.json``, all 167 articles, matched as ``bench.quote_quality``
-matches them) becomes one choice among its candidates (``tasks.extract.speaker_choice``: the
-rules' answer, the entities named from the sentence before to the sentence after, nobody). A
-candidate is right when ``bench.quote_quality`` would score that speaker right. A logistic
-regression (scikit-learn, fixed C) scores candidates; the best-scoring one is chosen.
+(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM and 30 BBC articles, matched as
+``bench.quote_quality`` matches them) becomes one choice among its candidates
+(``tasks.extract.speaker_choice``: the rules' answer, the entities named from the sentence
+before to the sentence after, nobody). A candidate is right when ``bench.quote_quality`` would
+score that speaker right. A logistic regression (scikit-learn, fixed C) scores candidates; the
+best-scoring one is chosen.
 
 Printed: speaker accuracy of the rules alone and of the learned chooser, out of fold only
 (articles split into folds, so no article's quotations are both trained and tested on), per fold
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bench.quote_quality import BATCH, LABELS, Found, _best, _speaker_right, _texts
+from bench.quote_quality import BATCH, LABELS, SPLITS, Found, _best, _speaker_right, _texts
 from tasks.extract.quotes import rule_quotes
 from tasks.extract.speaker_choice import MODEL_FILE
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, UNNAMED, Candidate, candidates_for
@@ -82,7 +83,7 @@ def main() -> None:
             "features": list(FEATURE_NAMES),
             "weights": [round(float(w), 6) for w in model.coef_[0]],
             "intercept": round(float(model.intercept_[0]), 6),
-            "trained_on": f"{len(articles)} FRANK CNN/DM articles, {len(choices)} quotations",
+            "trained_on": f"{len(articles)} FRANK CNN/DM and XSum (BBC) articles, {len(choices)} quotations",
         }
         MODEL_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL_PATH}")
@@ -201,7 +202,7 @@ def cross_validate(choices: list[Choice], articles: list[str], folds: int, shuff
     )
     print("\n## Out of fold, per labelled split (shuffle 0)\n")
     print("| split | quotations | rules | learned |\n|---|---|---|---|")
-    for split in ("dev", "held_out", "test", "test2", "test3", "test4"):
+    for split in SPLITS:
         pairs = per_split.get(split, [])
         if pairs:
             r = sum(a for a, _ in pairs) / len(pairs)
