@@ -180,7 +180,35 @@ def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None
     if words and words[-1][2] == ")":  # "Mr Hanson (pictured) said"
         opening = max((i for i, w in enumerate(words) if w[2] == "("), default=None)
         words = words[:opening] if opening is not None else words
-    return _phrase_back(words)
+    span = _phrase_back(words)
+    return _name_before_description(words, span) or span
+
+
+# What may stand before a name that opens a clause ("Robert Abrams, a psychiatrist … said").
+_BEFORE_CLAUSE_NAME = {"and", "but", "while", "when"}
+
+
+def _name_before_description(
+    words: list[tuple[int, int, str]], span: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """The name a description is set beside when the comma closing the aside is missing
+    ("Robert Abrams, a geriatric psychiatrist at the hospital said" → "Robert Abrams"): a name of
+    two or more capitalised words that opens its clause, then a comma, then the description."""
+    if span is None or text_is_name(words, span):
+        return None
+    first = next(i for i, w in enumerate(words) if w[0] == span[0])
+    if first < 2 or words[first - 1][2] != ",":
+        return None
+    name = _phrase_back(words[: first - 1])
+    if name is None or not text_is_name(words, name):
+        return None
+    start = next(i for i, w in enumerate(words) if w[0] == name[0])
+    if first - 1 - start < 2:
+        return None
+    before = words[start - 1][2] if start else "."
+    if re.match(r"\w", before) and before.lower() not in _BEFORE_CLAUSE_NAME:
+        return None
+    return name
 
 
 def clause_subject(text: str, lo: int, hi: int) -> tuple[int, int] | None:
@@ -227,6 +255,8 @@ def _phrase_forward(text: str, lo: int, hi: int) -> tuple[int, int] | None:
 def _without_aside(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The words before an aside set off by commas ("Locke, who was …, added" → "Locke")."""
     commas = [i for i, w in enumerate(words[:-1]) if w[2] == words[-1][2]]
+    if not commas and words[-1][2] == "," and len(words) > 1 and _is_name_word(words[-2][2]):
+        return words[:-1]  # a stray comma after a name ("… councillor David Kelsey, said")
     if not commas or words[-1][0] - words[commas[-1]][0] > _APPOSITIVE_MAX:
         return []
     return words[: commas[-1]]
@@ -351,3 +381,7 @@ _OBJECT_BEFORE = re.compile(r"\b[a-z]+\s+(?:against|about|over|into|like|with)\s
 def object_of_preposition(text: str, lo: int, start: int) -> bool:
     """Whether the name at ``start`` follows one of those prepositions ("complaints against Acme")."""
     return bool(_OBJECT_BEFORE.search(text, max(lo, start - 40), start))
+
+
+def _is_name_word(token: str) -> bool:
+    return token[:1].isupper() and token.lower() not in CONNECTIVES

@@ -241,3 +241,30 @@ def test_the_latter_and_the_former_are_one_of_the_pair_just_named(
     )
     (quote,) = quotes_of(text, people=people, orgs=orgs)
     assert (quote.speaker, quote.speaker_entity) == (f"the {word}", entity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The comma closing the aside is missing: the name it describes speaks, not the description.
+        "The ferry was late. Åsa Berg, a nurse at the Umeå hospital said the crew had ‘done their best’.",
+        # A stray comma between a name and its cue.
+        "The ferry was late. Ward councillor Åsa Berg, said the crew had ‘done their best’.",
+    ],
+)
+def test_a_name_beside_a_description_speaks_when_a_comma_is_missing_or_stray(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Åsa Berg",), places=("Umeå",))
+    assert (quote.speaker, quote.speaker_entity) == ("Åsa Berg", "Åsa Berg")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # A place or a time opening the sentence is no name the description stands beside.
+        ("The ferry was late. In New York, a spokesman said the crew had ‘done their best’.", "a spokesman"),
+        ("The ferry was late. Last week, the captain said the crew had ‘done their best’.", "the captain"),
+    ],
+)
+def test_a_place_or_time_before_a_description_does_not_speak(text: str, speaker: str) -> None:
+    (quote,) = quotes_of(text, places=("New York",))
+    assert quote.speaker == speaker
