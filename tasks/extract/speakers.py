@@ -53,6 +53,7 @@ _FEMININE = {word.lower() for word in WOMEN_HONORIFICS} | {"she", "her", "hers"}
 _INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
 _INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+_POSSESSIVE = re.compile(r"['’]s?\s")
 
 
 class Resolver:
@@ -211,6 +212,12 @@ class Resolver:
                 return self.names.get(bodies[0].start) if bodies else None
             inside = [m for m in inside if m.end <= start + pp.start()]
             end = start + pp.start()
+        if inside and head in PERSON_ROLES and _POSSESSIVE.match(self.text, inside[-1].end):
+            # "United's head coach", "the club's manager": a person described by whom they belong
+            # to, named with that title before or the last person said to speak, not the owner.
+            owner = self.names.get(inside[-1].start)
+            person = self._titled_person(start, head) or self._antecedent(start, "PERSON")
+            return person if person != owner else None
         if inside:
             if inside[-1].end == end or head in SPOKES:
                 return self.names.get(inside[-1].start)

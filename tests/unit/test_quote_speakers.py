@@ -268,3 +268,14 @@ def test_a_name_beside_a_description_speaks_when_a_comma_is_missing_or_stray(tex
 def test_a_place_or_time_before_a_description_does_not_speak(text: str, speaker: str) -> None:
     (quote,) = quotes_of(text, places=("New York",))
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize("speakers", ["rules", "learned"])
+def test_a_role_described_by_its_owner_is_the_person_with_that_role(speakers: str) -> None:
+    # "Acme's coach" is the coach named before with that title, not the club that owns the role.
+    text = (
+        "Acme coach Åsa Berg watched from the stand. The club lost again. "
+        "‘We will be back next season,’ said Acme's coach."
+    )
+    (quote,) = quotes_of(text, people=("Åsa Berg",), orgs=("Acme",), speakers=speakers)
+    assert quote.speaker_entity == "Åsa Berg"
