@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from tasks.extract.cue_index import CueIndex
-from tasks.extract.names import MEN_HONORIFICS, WOMEN_HONORIFICS
+from tasks.extract.genders import Genders
 from tasks.extract.pairs import pair_member
 from tasks.extract.speaker_phrases import (
     DETERMINERS,
@@ -43,12 +43,8 @@ from tasks.models import EntityMention
 from tasks.quote_marks import inside_quote, outside_quotes
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
-_SEXED = "|".join(sorted(MEN_HONORIFICS | WOMEN_HONORIFICS))
-_HONORIFIC_NAME = re.compile(rf"\b({_SEXED})\.?\s+([A-Z][\w'’-]+)")
 _TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
 _NUMERIC = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
-_THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
-_FEMININE = {word.lower() for word in WOMEN_HONORIFICS} | {"she", "her", "hers"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
 _INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
 _INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
@@ -87,10 +83,9 @@ class Resolver:
         self.noted: list[tuple[int, str]] = []
         # (offset, name) of each organisation said to speak: what a later "it" or "the agency" means.
         self.bodies: list[tuple[int, str]] = []
-        self.genders: dict[str, str | None] = {}
+        self.sexes = Genders(text, self.mentions, names)
         self._salient: list[tuple[int, str]] | None = None
         self._speakers: list[tuple[int, str]] | None = None  # sorted salient + noted, until a note
-        self._honorifics: dict[str, dict[str, int]] | None = None
 
     @property
     def salient(self) -> list[tuple[int, str]]:
@@ -248,7 +243,7 @@ class Resolver:
         if label == "PERSON":
             salient = self.salient  # sorted by offset: a stretch of it is a slice
             recent = salient[bisect_left(salient, (before - 1_500,)) : bisect_left(salient, (before,))]
-            recent = [(at, name) for at, name in recent if self._gender(name) in {None, wanted}]
+            recent = [(at, name) for at, name in recent if self.sexes.of(name) in {None, wanted}]
             # Unless someone else has been named since the last speaker: a new person brought in
             # by the narration is who the next "he" or "she" is about ("Mr Ashby, 74, … backed
             # the peer. ‘…,’ he said"), so the nearest sentence naming one decides.
@@ -272,7 +267,7 @@ class Resolver:
                 if mention.start >= hi:
                     break
                 name = self.names.get(mention.start)
-                if mention.label in labels and (wanted is None or self._gender(name) in {None, wanted}):
+                if mention.label in labels and (wanted is None or self.sexes.of(name) in {None, wanted}):
                     return name
         return None
 
@@ -285,42 +280,11 @@ class Resolver:
         if index >= len(self.sentence_starts):
             return False
         others = [n for n in self.people_between(self.sentence_starts[index], before) if n and n != name]
-        return any(self._gender(n) in {None, wanted} for n in others)
-
-    @property
-    def honorifics(self) -> dict[str, dict[str, int]]:
-        """How often each capitalised word follows a man's or a woman's honorific ("Ms Sturgeon")."""
-        if self._honorifics is None:
-            self._honorifics = {}
-            for found in _HONORIFIC_NAME.finditer(self.text):
-                sex = "f" if found.group(1).lower() in _FEMININE else "m"
-                counts = self._honorifics.setdefault(found.group(2), {"m": 0, "f": 0})
-                counts[sex] += 1
-        return self._honorifics
+        return any(self.sexes.of(n) in {None, wanted} for n in others)
 
     def gender(self, name: str | None) -> str | None:
-        """ "m" or "f" when the text says so of this person, else None (see ``_gender``)."""
-        return self._gender(name)
-
-    def _gender(self, name: str | None) -> str | None:
-        """ "m" or "f" when the text says so of this person (an honorific before a mention, or the
-        first "he"/"his" or "she"/"her" after one), else None."""
-        if name is None:
-            return None
-        if name not in self.genders:
-            votes = {"m": 0, "f": 0}
-            for mention in self.mentions:
-                if self.names.get(mention.start) != name:
-                    continue
-                after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
-                if after:
-                    votes["f" if after.group().lower() in _FEMININE else "m"] += 1
-            # Honorifics before the surname anywhere, whether or not the model took it for a name
-            # ("Ms Sturgeon"): firmer than a pronoun nearby, so they count twice.
-            for sex, count in self.honorifics.get(name.split()[-1], {}).items():
-                votes[sex] += 2 * count
-            self.genders[name] = None if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
-        return self.genders[name]
+        """ "m" or "f" when the text says so of this person, else None (``genders.Genders``)."""
+        return self.sexes.of(name)
 
     def _by_name(self, before: int, words: list[str], labels: set[str]) -> str | None:
         """The entity of these labels, named before, whose name holds a capitalised word of the
