@@ -15,6 +15,8 @@ _SEXED = "|".join(sorted(MEN_HONORIFICS | WOMEN_HONORIFICS))
 _HONORIFIC_NAME = re.compile(rf"\b({_SEXED})\.?\s+([A-Z][\w'’-]+)")
 _THIRD_PERSON = re.compile(r"\b(?:he|his|him|she|her|hers)\b", re.IGNORECASE)
 _FEMININE = {word.lower() for word in WOMEN_HONORIFICS} | {"she", "her", "hers"}
+# A quotation between a name and a pronoun: the pronoun attributes it, maybe to someone else.
+_QUOTED = re.compile('["“”‘]')
 
 
 class Genders:
@@ -49,7 +51,7 @@ class Genders:
                 if self.names.get(mention.start) != name:
                     continue
                 after = _THIRD_PERSON.search(self.text, mention.end, mention.end + 150)
-                if after:
+                if after and not _QUOTED.search(self.text, mention.end, after.start()):
                     votes["f" if after.group().lower() in _FEMININE else "m"] += 1
             # Honorifics before the surname anywhere, whether or not the model took it for a name
             # ("Ms Sturgeon"): firmer than a pronoun nearby, so they count twice.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.extract.genders import Genders
 from tasks.extract.names import HONORIFICS, TITLE_WORDS
 from tasks.extract.quotes import extract_quotes
 from tasks.extract.speaker_phrases import HONORIFICS as PHRASE_HONORIFICS
@@ -279,3 +280,17 @@ def test_a_role_described_by_its_owner_is_the_person_with_that_role(speakers: st
     )
     (quote,) = quotes_of(text, people=("Åsa Berg",), orgs=("Acme",), speakers=speakers)
     assert quote.speaker_entity == "Åsa Berg"
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("Ann Lee said she was tired.", "f"),
+        # The pronoun after a quotation attributes it, maybe to someone else: it tells nothing of Ann Lee.
+        ('The panel then heard from Ann Lee. "It was a long night," he said.', None),
+    ],
+)
+def test_a_pronoun_after_a_quotation_tells_nothing_of_the_name_before_it(text: str, sex: str | None) -> None:
+    start = text.index("Ann Lee")
+    mention = EntityMention(text="Ann Lee", label="PERSON", start=start, end=start + len("Ann Lee"))
+    assert Genders(text, [mention], {start: "Ann Lee"}).of("Ann Lee") == sex
