@@ -257,6 +257,11 @@ def _from_cue(text: str, lo: int, hi: int, cue: re.Match[str], resolver: Resolve
             # "The board reviewing complaints against Acme said": a name after such a preposition
             # is its object; the subject opens the clause.
             span = clause_subject(text, lo, start) or span
+        if word in PARTICIPLES and span and resolver.names_a_thing(*span):
+            # "Joanne Parker made light of the incident writing: ‘…’": the participle's subject
+            # opens its clause; the thing right before it is an object.
+            clause = max(lo, text.rfind(",", lo, start) + 1, text.rfind(".", lo, start) + 1)
+            span = _opening_person(text, resolver, clause, start) or span
         span = span or resolver.first_person(lo, start) or clause_subject(text, lo, start)
     return Speaker(span[0], span[1], word) if span else None
 

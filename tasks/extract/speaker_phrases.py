@@ -82,8 +82,10 @@ _STOP = {
 _SKIPPABLE = {
     "also", "then", "later", "further", "previously", "reportedly", "allegedly", "has", "had",
     "have", "would", "will", "once", "again", "simply", "just", "recently", "quickly", "finally",
-    "is", "was", "are", "were",
+    "is", "was", "are", "were", "be", "been", "heard", "seen",  # "Saltare can be heard saying"
 }  # fmt: skip
+# Modal verbs, skipped like those only in lower case ("May" is a name).
+_MODALS = {"can", "could", "may", "might", "must", "should"}
 SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "spokesmen"}
 PERSON_ROLES = {
     "minister", "senator", "president", "chairman", "chief", "manager", "boss", "coach", "actress",
@@ -171,7 +173,7 @@ def subject_before(text: str, lo: int, cue_start: int) -> tuple[int, int] | None
     """The noun phrase that ends right before a cue (its subject), within ``text[lo:cue_start]``."""
     lo = max(lo, cue_start - _APPOSITIVE_MAX - 60)  # a subject, an aside, and no more
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, lo, cue_start)]
-    while words and words[-1][2].lower() in _SKIPPABLE:
+    while words and (words[-1][2].lower() in _SKIPPABLE or words[-1][2] in _MODALS):
         words.pop()
     if words and words[-1][2].lower() in {"who", "which", "as"}:
         words.pop()  # "a singer who claims", "quoted Mr X as saying"

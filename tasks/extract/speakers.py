@@ -142,6 +142,12 @@ class Resolver:
         found = self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]
         return [self.names.get(m.start, m.text) for m in found if m.label == "PERSON"]
 
+    def names_a_thing(self, start: int, end: int) -> bool:
+        """Whether a phrase names no person and its head is no person's role ("the incident")."""
+        words = self.text[start:end].split()
+        head = words[-1].lower() if words else ""
+        return not self.people_between(start, end) and head not in PERSON_ROLES and head not in PRONOUNS
+
     def person_named(self, start: int, end: int) -> str | None:
         """The person a phrase names: a person entity in it, a person entity whose name holds
         its capitalised words ("Julia"), or, when the model missed the name altogether, the

@@ -294,3 +294,20 @@ def test_a_pronoun_after_a_quotation_tells_nothing_of_the_name_before_it(text: s
     start = text.index("Ann Lee")
     mention = EntityMention(text="Ann Lee", label="PERSON", start=start, end=start + len("Ann Lee"))
     assert Genders(text, [mention], {start: "Ann Lee"}).of("Ann Lee") == sex
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A modal and a perception verb stand between a subject and its cue ...
+        "Police arrived. ‘We were both hurt,’ Ann Lee can be heard saying in the video.",
+        # ... but a name that is also a modal is a name.
+        "Police arrived. But Mrs May also said officers must end ‘frivolous’ claims.",
+        # A participle's subject opens its clause: the thing right before it is an object.
+        "Police arrived. However, Ann Lee made light of the incident writing: ‘Nobody was hurt.’",
+    ],
+)
+def test_the_subject_of_a_cue_past_modals_and_objects(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Ann Lee", "May"), speakers="rules")
+    assert quote.speaker_entity in {"Ann Lee", "May"}
+    assert quote.speaker_entity == ("May" if "May" in text else "Ann Lee")
