@@ -188,6 +188,8 @@ def _attribution(
         found = _from_cue(text, lo, opener, cues[-1], resolver)
         if found:
             return found
+    if not cues and (heading := resolver.person_heading(lo, opener)):
+        return Speaker(*heading, "")  # "Widnes coach Denis Betts: ‘…’"
     predicate = PREDICATE_SUBJECT.search(text, lo, opener)
     if predicate:
         return Speaker(predicate.start(), predicate.start() + len(predicate.group().rstrip()), "")

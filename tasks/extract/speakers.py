@@ -142,6 +142,24 @@ class Resolver:
         found = self.mentions[bisect_right(self.starts, lo - 1) : bisect_right(self.starts, hi - 1)]
         return [self.names.get(m.start, m.text) for m in found if m.label == "PERSON"]
 
+    def person_heading(self, lo: int, opener: int) -> tuple[int, int] | None:
+        """A heading that names who speaks, a person ending right at a colon before the quotation
+        with a title of a few words at most before them ("Widnes coach Denis Betts: ‘…’")."""
+        colon = self.text.rfind(":", lo, opener)
+        if colon < 0 or self.text[colon + 1 : opener].strip() or len(self.text[lo:colon].split()) > 6:
+            return None
+        index = bisect_right(self.starts, colon) - 1
+        mention = self.mentions[index] if index >= 0 else None
+        rest = self.text[mention.end : colon].split() if mention and mention.end <= colon else []
+        if (
+            mention
+            and mention.label == "PERSON"
+            and mention.start >= lo
+            and (mention.end == colon + 1 or (len(rest) <= 1 and all(w[:1].isupper() for w in rest)))
+        ):
+            return mention.start, min(mention.end, colon)  # the model may take the colon in
+        return None
+
     def names_a_thing(self, start: int, end: int) -> bool:
         """Whether a phrase names no person and its head is no person's role ("the incident")."""
         words = self.text[start:end].split()

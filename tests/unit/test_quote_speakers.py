@@ -311,3 +311,10 @@ def test_the_subject_of_a_cue_past_modals_and_objects(text: str) -> None:
     (quote,) = quotes_of(text, people=("Ann Lee", "May"), speakers="rules")
     assert quote.speaker_entity in {"Ann Lee", "May"}
     assert quote.speaker_entity == ("May" if "May" in text else "Ann Lee")
+
+
+@pytest.mark.parametrize("heading", ["Acme coach Ann Lee: ", "Ann Lee:"])
+def test_a_heading_naming_a_person_before_a_colon_attributes_the_quotation(heading: str) -> None:
+    text = f"The home side lost 12-30. {heading}‘We were poor in the first half and we know it.’"
+    (quote,) = quotes_of(text, people=("Ann Lee",), speakers="rules")
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
