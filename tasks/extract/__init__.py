@@ -4,8 +4,8 @@
 are the helpers only this stage uses: ``mentions`` (spans cleaned of titles and stray marks),
 ``acronyms`` and ``titles``, ``canonical`` (mentions merged into entities), ``names``,
 ``keyphrases``, ``sentences``, ``dateline_place``, and ``quotes`` (quotations and their speakers,
-with ``speaker_phrases`` and ``speakers``; the quote marks are paired by ``tasks.quote_marks``,
-which the clean stage shares).
+with ``speaker_phrases``, ``speakers``, ``genders`` and ``unspoken``; the quote marks are paired
+by ``tasks.quote_marks``, which the clean stage shares).
 """
 
 from tasks.extract.stage import ExtractOptions, extract_articles

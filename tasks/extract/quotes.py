@@ -42,6 +42,7 @@ from tasks.extract.speaker_phrases import (
     trim_stop,
 )
 from tasks.extract.speakers import Resolver
+from tasks.extract.unspoken import unspoken
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 from tasks.quote_marks import MARKS, find_quote_spans
 
@@ -64,7 +65,6 @@ _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER
 # Words that show a person is inside a clause, not opening it ("that the league fined two Acme players").
 _NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
 _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
-_TITLE_JOINERS = {"of", "the", "a", "an", "and", "in", "on", "with", "to", "for", "&"}
 
 
 @dataclass(slots=True)
@@ -115,7 +115,7 @@ def rule_quotes(
     quotes: list[Quote] = []
     rules: list[str] = []
     last: Quote | None = None
-    titles = [_is_title(text[start:end].split()) for start, end in spans]
+    titles = [unspoken(text, start, end) for start, end in spans]
     for index, (start, end) in enumerate(spans):
         opener, closer = _mark_before(text, start), _mark_after(text, end)
         # Attributions are looked for up to the quotations either side (a quoted name aside).
@@ -354,13 +354,6 @@ def _continues(text: str, starts: list[int], resolver: Resolver, last: Quote, qu
         lo = stop.end()
     opens = not re.search(r"\w", text[lo : _mark_before(text, quote.start)])
     return opens and _sentence_like(quote.text.split()) and quote.start - last.end <= CARRY_OVER_CHARS
-
-
-def _is_title(words: list[str]) -> bool:
-    """A quoted name or title: at most five words, each capitalised or a joiner, no final stop."""
-    if not words or len(words) > 5 or words[-1][-1] in ".?!,;:…":
-        return False
-    return words[0][0].isupper() and all(w[0].isupper() or w.lower() in _TITLE_JOINERS for w in words)
 
 
 def _is_term(words: list[str]) -> bool:

@@ -318,3 +318,16 @@ def test_a_heading_naming_a_person_before_a_colon_attributes_the_quotation(headi
     text = f"The home side lost 12-30. {heading}‘We were poor in the first half and we know it.’"
     (quote,) = quotes_of(text, people=("Ann Lee",), speakers="rules")
     assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fans gathered outside. A banner hung from the stand read: ‘We want our club back, not your money.’",
+        "He posted a photo of the team with the caption ‘What a day this has been for all of us.’",
+        "The band played on. ‘We will walk on through the wind and the rain tonight,’ Ann Lee sang.",
+    ],
+)
+def test_what_a_sign_or_caption_reads_and_a_song_s_words_have_no_speaker(text: str) -> None:
+    (quote,) = quotes_of(text, people=("Ann Lee",), speakers="rules")
+    assert (quote.speaker, quote.kind) == (None, "scare")
