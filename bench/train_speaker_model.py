@@ -3,8 +3,8 @@
     python -m bench.train_speaker_model [DATA] [--folds 5] [--shuffles 5] [--write]
 
 Every quotation the extract stage's rules find that matches a hand-labelled one
-(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM and 30 BBC articles, matched as
-``bench.quote_quality`` matches them) becomes one choice among its candidates
+(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM and 30 BBC articles; the unseen split is left
+out), matched as ``bench.quote_quality`` matches them, becomes one choice among its candidates
 (``tasks.extract.speaker_choice``: the rules' answer, the entities named from the sentence
 before to the sentence after, nobody). A candidate is right when ``bench.quote_quality`` would
 score that speaker right. A logistic regression (scikit-learn, fixed C) scores candidates; the
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from bench.quote_quality import BATCH, LABELS, SPLITS, Found, _best, _speaker_right, _texts
+from bench.quote_quality import BATCH, LABELS, SPLITS, UNSEEN, Found, _best, _speaker_right, _texts
 from tasks.extract.quotes import rule_quotes
 from tasks.extract.speaker_choice import MODEL_FILE
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, UNNAMED, Candidate, candidates_for
@@ -91,7 +91,10 @@ def main() -> None:
 
 def build_choices(data: Path) -> list[Choice]:
     """The candidates of every rules' quotation that matches a labelled one."""
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))["articles"]
+    # The unseen split stays out of training: it measures the shipped model.
+    labels = [
+        a for a in json.loads(LABELS.read_text(encoding="utf-8"))["articles"] if a["split"] not in UNSEEN
+    ]
     texts = _texts(data)
     nlp = load_pipeline(Settings().spacy_model)
     records = [CleanedArticle(id=a["id"], text=texts[a["id"]]) for a in labels]
