@@ -37,6 +37,19 @@ def _wait(condition: object, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def _state(node: RedisNode) -> str:
+    """What a server says of its replication, and the end of its log: for a failed wait's message."""
+    try:
+        info = node.client().info("replication")
+        keys = ("role", "master_port", "master_link_status", "master_sync_in_progress")
+        said = {k: info.get(k) for k in keys}
+    except redis.RedisError as exc:
+        said = {"error": repr(exc)}
+    log = node.folder / "redis.log"
+    tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-12:] if log.exists() else []
+    return f"INFO {said}; log: " + " | ".join(tail)
+
+
 def link_up(server: LocalRedis | RedisNode) -> bool:
     """Whether the server is a replica in sync with its primary. A server that is not (yet) a
     replica has no link in its INFO at all: a server restarted as a replica can report itself a
@@ -183,10 +196,18 @@ class SentinelLab:
         _wait(lambda: self.node(port).client().info("replication")["role"] == "master", timeout, "promotion")
         return port
 
-    def restart_as_replica(self, node: RedisNode, timeout: float = 30) -> None:
-        """Start a killed server again, empty, as a replica of the current primary; wait for its sync."""
-        node.start_data(replica_of=self.primary_port())
-        _wait(lambda: link_up(node), timeout, "resync")
+    def restart_as_replica(self, node: RedisNode, primary: int | None = None, timeout: float = 60) -> None:
+        """Start a killed server again, empty, as a replica of ``primary`` (by default the one the
+        Sentinels name now); wait for its sync. A Sentinel slow to hear of the promotion can still
+        name the killed server itself, so callers that waited for the promotion pass its port."""
+        primary = primary or self.primary_port()
+        if primary == node.port:
+            raise RuntimeError(f"port {node.port} is still named primary: it cannot replicate itself")
+        node.start_data(replica_of=primary)
+        try:
+            _wait(lambda: link_up(node), timeout, "resync")
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc} (replica of {primary}); {_state(node)}") from None
 
     def cleanup(self) -> None:
         """Stop every server and delete the folder."""
