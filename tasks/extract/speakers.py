@@ -149,16 +149,14 @@ class Resolver:
         if colon < 0 or self.text[colon + 1 : opener].strip() or len(self.text[lo:colon].split()) > 6:
             return None
         index = bisect_right(self.starts, colon) - 1
-        mention = self.mentions[index] if index >= 0 else None
-        rest = self.text[mention.end : colon].split() if mention and mention.end <= colon else []
-        if (
-            mention
-            and mention.label == "PERSON"
-            and mention.start >= lo
-            and (mention.end == colon + 1 or (len(rest) <= 1 and all(w[:1].isupper() for w in rest)))
-        ):
-            return mention.start, min(mention.end, colon)  # the model may take the colon in
-        return None
+        if index < 0:
+            return None
+        mention = self.mentions[index]
+        # The model may take the colon into the name, or leave a surname out ("Tony" of "Tony Smith").
+        rest = self.text[mention.end : colon].split()
+        if mention.label != "PERSON" or mention.start < lo or mention.end > colon + 1 or len(rest) > 1:
+            return None
+        return (mention.start, min(mention.end, colon)) if all(w[:1].isupper() for w in rest) else None
 
     def names_a_thing(self, start: int, end: int) -> bool:
         """Whether a phrase names no person and its head is no person's role ("the incident")."""
