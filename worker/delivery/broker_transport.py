@@ -1,20 +1,20 @@
 """kombu's Redis transport, with no message lost between its queue and its unacknowledged copy.
 
 kombu takes a message off its queue with ``BRPOP`` and only then, in a second round trip, writes
-the copy that brings it back if the worker never acknowledges it (the ``unacked`` hash). Two
-windows lose a message there, both seen in the failover drill (four articles of one chain gone):
+the copy that brings it back if the worker never acknowledges it (the ``unacked`` hash). A worker
+killed in between loses the message; so does Redis dying in between, or failing over after the
+replica got the ``BRPOP`` but not the copy. Here:
 
-1. Redis dies between the two: the ``BRPOP`` took the message, the copy is never written.
-2. Redis fails over: the replica got the ``BRPOP`` but not the copy (replication is asynchronous),
-   so the promoted replica has the message neither in its queue nor in the hash.
+- consumers take a message and write its copy in one Lua step (``atomic_take``), so the message
+  leaves its queue only with its copy, and the two replicate together;
+- a message the worker holds when its connection is lost (or whose copy a server that took over
+  lacks) is kept in the worker's memory (``ORPHANS``) and put back once Redis answers again: from
+  the ``unacked`` hash when the copy is there (one atomic step, so the periodic sweep of another
+  worker cannot put it back a second time), else from memory. kombu's own channel tries that once on
+  a lost connection, fails (no primary to write to) and drops them.
 
-In both the worker still holds the message in memory, and kombu drops it: the failed copy raises
-out of the delivery, and on a lost connection the channel's attempt to put its unacknowledged
-messages back fails too (no primary to write to) and is ignored. Here such messages are kept in
-the worker's memory (``ORPHANS``) and put back once Redis answers again: from the ``unacked`` hash
-when the copy is there (one atomic step, so the periodic sweep of another worker cannot put it back
-a second time), else from memory. A message put back that had in fact survived is run twice; the
-publish step's exactly-once marker makes that harmless, a lost one would not be.
+A message put back that had in fact survived is run twice; the publish step's exactly-once marker
+makes that harmless, a lost one would not be.
 
 ``use_durable_transport()`` points kombu's ``redis``, ``rediss`` and ``sentinel`` URL schemes at the
 classes below (kombu resolves a scheme through its alias table, also when it switches to the next
@@ -30,6 +30,9 @@ from typing import Any
 
 from kombu import transport as kombu_transport
 from kombu.transport import redis as kombu_redis
+from kombu.transport import virtual
+
+from worker.delivery.atomic_take import TAKEN, AtomicTakeChannel
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,9 @@ class DurableQoS(kombu_redis.QoS):
     """kombu's Redis acknowledgement emulation, keeping what a failed write would lose."""
 
     def append(self, message: Any, delivery_tag: str) -> None:
+        if TAKEN.claim(delivery_tag):  # taken by the take script, which wrote the copy with the pop
+            virtual.QoS.append(self, message, delivery_tag)  # type: ignore[no-untyped-call]
+            return
         try:
             super().append(message, delivery_tag)  # type: ignore[no-untyped-call]
         except Exception:
@@ -137,11 +143,11 @@ class _PutsBackOnConsume:
         return consumer_tag
 
 
-class DurableChannel(_PutsBackOnConsume, kombu_redis.Channel):
+class DurableChannel(_PutsBackOnConsume, AtomicTakeChannel, kombu_redis.Channel):
     QoS = DurableQoS
 
 
-class DurableSentinelChannel(_PutsBackOnConsume, kombu_redis.SentinelChannel):
+class DurableSentinelChannel(_PutsBackOnConsume, AtomicTakeChannel, kombu_redis.SentinelChannel):
     QoS = DurableQoS
 
 
