@@ -18,7 +18,8 @@ because a ``BRPOP`` that times out runs the script too (every ``brpop_timeout``,
 default), and one that found work without a token looks again at once. The script removes a token
 for every message it takes without one, so tokens do not pile up.
 
-The script reads before it writes: it looks at the message, records it, then pops it. A script
+The script reads before it writes: it looks at the message, records it, then drops it from its
+queue (``LTRIM``: unlike ``RPOP`` it hands the script no second copy of the message). A script
 that fails half-way (a refused write, memory full) leaves a recorded copy of a message still on its
 queue, which runs twice at worst (the publish step's exactly-once marker absorbs that), never a
 message popped and not recorded.
@@ -64,7 +65,7 @@ for j = 1, nlists do
       redis.call('HSET', KEYS[1], ARGV[1], '[' .. item .. ',"",' .. name .. ']')
       redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
     end
-    redis.call('RPOP', key)
+    redis.call('LTRIM', key, 0, -2)
     if q ~= woken then
       redis.call('RPOP', KEYS[2 + q])
     end
