@@ -55,5 +55,9 @@ class PoisonArticle(PermanentError):
     """The article was delivered again and again without finishing: it kills or hangs its worker."""
 
 
+class TooSlow(PermanentError):
+    """The article alone ran past its stage's soft time limit (``NEWSFLOW_TASK_TIME_LIMIT_SECONDS``)."""
+
+
 class RefusedMessage(PermanentError):
     """A queue message that is not a JSON task of ours (a pickle, garbage, an unknown task)."""

@@ -148,6 +148,28 @@ def test_an_article_that_keeps_killing_its_worker_is_dead_lettered_alone(
         wait_until(lambda: is_published(worker, good["id"]), 120, "an article after the poison one")
 
 
+def test_a_batch_past_its_soft_time_limit_is_split_and_only_the_slow_article_dead_lettered(
+    redis_server: LocalRedis, tmp_path: Path
+) -> None:
+    # Time limit 11 s, so the soft limit is 1 s: the long article takes seconds of spaCy time, the
+    # short ones milliseconds. The batch is split when its time is up; alone, the long article runs
+    # out of time again and is dead-lettered, and the others are published.
+    slow = story("slow", paragraphs=900)
+    quick = [story(f"quick-{i}") for i in range(3)]
+    with dedicated_worker(redis_server.url, tmp_path, concurrency=1, task_time_limit_seconds="11") as worker:
+        settings = settings_of(worker)
+        pipeline_chain([quick[0], slow, quick[1], quick[2]], create_app(settings)).apply_async()
+        wait_until(lambda: all(is_published(worker, q["id"]) for q in quick), 120, "the short articles")
+        wait_until(
+            lambda: any(d.get("article_id") == slow["id"] for d in dead_letters(worker)), 120, "the slow one"
+        )
+        (letter,) = dead_letters(worker)
+        assert letter["article_id"] == slow["id"] and letter["error_class"] == "TooSlow"
+        assert "soft time limit (1 s) on its own" in letter["error"]
+        assert json.loads(letter["payload"])["id"] == slow["id"]  # the article alone, not the batch
+        assert "outcome=split articles=4 (the batch ran past the soft time limit (1 s))" in worker.log()
+
+
 def test_a_bad_article_in_a_batch_is_dead_lettered_and_the_rest_published(
     running_worker: RunningWorker,
 ) -> None:

@@ -3,9 +3,10 @@
 Each article of a payload keeps its own fate: a permanent error or an unexpected exception
 dead-letters that article alone and the rest go on. A transient error retries the whole task with
 backoff and jitter (every stage is idempotent, publishing included). A batch that keeps killing
-its worker is split into single-article chains from the stage that died, so the one poison
-article ends in the dead letters alone. A task is acknowledged only once each of its articles
-went on or into the dead letters.
+its worker, or that runs past its soft time limit, is split into single-article chains from that
+stage, so the one poison or slow article ends in the dead letters alone (a slow one as ``TooSlow``),
+and the time limit is never blamed on whichever article happened to be running. A task is
+acknowledged only once each of its articles went on or into the dead letters.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any, NoReturn, TypeVar
 
 import redis
 from celery import Task
-from celery.exceptions import Ignore, Reject, Retry
+from celery.exceptions import Ignore, Reject, Retry, SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from pydantic import BaseModel
 
-from tasks.errors import PoisonArticle, TransientError
+from tasks.errors import PoisonArticle, TooSlow, TransientError
 from worker.delivery.chain import article_object, articles_of, id_of, pipeline_chain
 from worker.delivery.deliveries import begin_delivery
 from worker.runtime.signals import article_dead_lettered
@@ -38,6 +39,8 @@ Result = TypeVar("Result")
 RETRIED: tuple[type[Exception], ...] = (TransientError, *REDIS_TRANSIENT_ERRORS)
 # Celery's own ways out of a task (retry, ignore, reject): never errors of an article.
 CELERY_CONTROL = (Retry, Ignore, Reject)
+# Not the error of the article running when it came: the task's time is up, whatever it runs.
+OUT_OF_TIME = SoftTimeLimitExceeded
 
 
 def _as_it_is(item: Any) -> Any:
@@ -83,7 +86,14 @@ class StageTask(Task):  # type: ignore[misc]
                     f"delivered {delivery.count} times without finishing (limit {settings.max_deliveries}): "
                     "it kills or hangs its worker"
                 )
-            return super().__call__(*args, **kwargs)
+            try:
+                return super().__call__(*args, **kwargs)
+            except OUT_OF_TIME as exc:
+                limit = f"soft time limit ({settings.soft_time_limit_seconds} s)"
+                if len(items) > 1:  # each article gets the whole time of its own
+                    self.split(items, why=f"ran past the {limit}")
+                    raise Ignore() from exc
+                raise TooSlow(f"ran past the {self.stage} stage's {limit} on its own") from exc
         except CELERY_CONTROL:
             raise
         except DeadLetterFailed as exc:
@@ -110,7 +120,7 @@ class StageTask(Task):  # type: ignore[misc]
         for item in items:
             try:
                 done.append(work(parse(item)))
-            except RETRIED:
+            except (*RETRIED, OUT_OF_TIME):
                 raise
             except Exception as exc:  # permanent or unexpected: this article only
                 self.send_to_dead_letters(item, exc)
@@ -127,7 +137,7 @@ class StageTask(Task):  # type: ignore[misc]
         pairs: list[tuple[Any, Parsed]] = self.each(items, lambda item: (item, parse(item)))
         try:
             return list(work([parsed for _, parsed in pairs]))
-        except RETRIED:
+        except (*RETRIED, OUT_OF_TIME):
             raise
         except Exception:  # find the article that breaks it: dead-letter the payload it came as
             return self.each([item for item, _ in pairs], lambda item: work([parse(item)])[0])
@@ -141,13 +151,12 @@ class StageTask(Task):  # type: ignore[misc]
         # warnings off: a rebuilt record holds plain JSON values where its fields name models.
         return [article.model_dump_json(warnings=False) for article in done]
 
-    def split(self, items: list[Any]) -> None:
-        """Send each article of a batch that keeps killing its worker on as a chain of its own."""
+    def split(self, items: list[Any], why: str = "kept killing its worker") -> None:
+        """Send each article of a batch that keeps killing its worker, or that ran out of time, on
+        as a chain of its own."""
         for item in items:
             pipeline_chain(item, self.app, from_stage=self.stage).apply_async()
-        log.warning(
-            "stage=%s outcome=split articles=%d (the batch kept killing its worker)", self.stage, len(items)
-        )
+        log.warning("stage=%s outcome=split articles=%d (the batch %s)", self.stage, len(items), why)
 
     def keep(self, exc: DeadLetterFailed, attempt: int) -> NoReturn:
         """A dead letter could not be written: the task goes back on the queue with backoff, however
