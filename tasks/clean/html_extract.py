@@ -24,6 +24,7 @@ import lxml.html
 import trafilatura
 
 from tasks.clean.combine import choose_paragraphs, needs_support
+from tasks.clean.joiners import Joiners, shield_joiners
 from tasks.clean.page_metadata import EVERYTHING, PageMetadata, Wanted, page_metadata, search_author
 from tasks.clean.readability_text import readability_paragraphs
 from tasks.clean.text_body import article_lines
@@ -185,6 +186,23 @@ def is_page_source(text: str) -> bool:
 
 def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING) -> HtmlExtraction:
     """Extract the main text and the ``wanted`` metadata of an HTML page; never fetches anything."""
+    html, joiners = shield_joiners(html)  # trafilatura would drop them
+    extraction = _extract_html(html, url, wanted)
+    return _with_joiners(extraction, joiners) if joiners else extraction
+
+
+def _with_joiners(extraction: HtmlExtraction, joiners: Joiners) -> HtmlExtraction:
+    return HtmlExtraction(
+        text=joiners.restore(extraction.text) or "",
+        title=joiners.restore(extraction.title),
+        author=joiners.restore(extraction.author),
+        published=extraction.published,
+        site_name=joiners.restore(extraction.site_name),
+        language=extraction.language,
+    )
+
+
+def _extract_html(html: str, url: str | None, wanted: Wanted) -> HtmlExtraction:
     tree = parse_html(repair_markup(html))
     if tree is None:
         return EMPTY
