@@ -183,7 +183,8 @@ class AtomicTakeChannel:
             channel._in_poll = None
             channel._flush_brpop_reauth()  # the BRPOP connection is idle now: kombu's moment for it
         woken = _queue_of(reply[0], channel.sep) if reply else None
-        if channel._closing:  # not consuming any more: leave the message for another worker
+        if channel._closing or woken not in (None, *channel.active_queues):
+            # Not consuming (any more, or from that queue): leave the message for another worker.
             if woken is not None:
                 self._give_token_back(woken)
             raise Empty()
