@@ -221,8 +221,10 @@ def _fail_over(
     new_port = lab.wait_promoted(victim.port)
     report.promotion_seconds.append(time.monotonic() - killed_at)
     say(f"Sentinels promoted port {new_port}")
-    lab.restart_as_replica(victim, primary=new_port)
-    say(f"port {victim.port} back as a replica")
+    if lab.restart_as_replica(victim, primary=new_port):
+        say(f"port {victim.port} back, and promoted again by the Sentinels (a further failover)")
+    else:
+        say(f"port {victim.port} back as a replica")
     while time.monotonic() < deadline and _out(client, settings) <= before:
         time.sleep(0.05)
     report.stall_seconds.append(time.monotonic() - killed_at)
