@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tasks.extract.speaker_phrases import (
     CONNECTIVES,
@@ -66,6 +66,10 @@ _OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER
 _NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
 _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
 
+# Who chooses each quotation's speaker: the shipped model among the candidates, or the rules alone.
+SpeakerChoice = Literal["learned", "rules"]
+SPEAKER_CHOICES: tuple[SpeakerChoice, ...] = ("learned", "rules")
+
 
 @dataclass(slots=True)
 class RuledQuotes:
@@ -85,13 +89,15 @@ def extract_quotes(
     sentences: list[Span],
     mentions: list[EntityMention],
     entities: list[CanonicalEntity],
-    speakers: str = "learned",
+    speakers: SpeakerChoice = "learned",
 ) -> list[Quote]:
     """Every quotation of the text, with its speaker and the canonical entity that speaker is.
 
     ``speakers``: "rules" keeps the rules' speakers; "learned" lets the shipped speaker model
     choose among the rules' answer and the entities named around each quotation
-    (``speaker_choice``)."""
+    (``speaker_choice``); any other value is refused (a misspelt choice is never taken as "rules")."""
+    if speakers not in SPEAKER_CHOICES:
+        raise ValueError(f"speakers must be one of {SPEAKER_CHOICES}, not {speakers!r}")
     ruled = rule_quotes(text, sentences, mentions, entities)
     if ruled is None:
         return []

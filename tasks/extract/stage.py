@@ -24,7 +24,7 @@ from tasks.extract.canonical import canonicalise
 from tasks.extract.dateline_place import resolve_dateline_place
 from tasks.extract.keyphrases import NameSpan, rank_keyphrases
 from tasks.extract.mentions import PLACE_LABELS, add_acronym_mentions, build_mentions, clean_mentions
-from tasks.extract.quotes import extract_quotes
+from tasks.extract.quotes import SpeakerChoice, extract_quotes
 from tasks.extract.sentences import fix_sentences, split_sentences_plain
 from tasks.models import CanonicalEntity, CleanedArticle, EntityMention, ExtractedArticle, grow
 
@@ -78,7 +78,7 @@ class ExtractOptions:
     quotes: bool = True
     # Who speaks: "learned" (the rules' answer and the entities around each quotation, chosen by
     # ``speaker_choice``'s model) or "rules" (the rules alone).
-    speakers: str = "learned"
+    speakers: SpeakerChoice = "learned"
 
 
 def extract_articles(

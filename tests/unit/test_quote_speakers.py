@@ -331,3 +331,9 @@ def test_a_heading_naming_a_person_before_a_colon_attributes_the_quotation(headi
 def test_what_a_sign_or_caption_reads_and_a_song_s_words_have_no_speaker(text: str) -> None:
     (quote,) = quotes_of(text, people=("Ann Lee",), speakers="rules")
     assert (quote.speaker, quote.kind) == (None, "scare")
+
+
+def test_a_misspelt_speaker_choice_is_refused_not_taken_as_rules() -> None:
+    text = "“We will win,” Ann Lee said."
+    with pytest.raises(ValueError, match="speakers must be one of"):
+        quotes_of(text, people=("Ann Lee",), speakers="Rules")  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tasks.extract.quotes import extract_quotes
+from tasks.extract.quotes import SpeakerChoice, extract_quotes
 from tasks.extract.sentences import split_sentences_plain
 from tasks.models import CanonicalEntity, EntityMention, Quote, Span
 from tasks.quote_marks import find_quote_spans
@@ -37,7 +37,7 @@ def quotes_of(
     people: tuple[str, ...] = (),
     orgs: tuple[str, ...] = (),
     places: tuple[str, ...] = (),
-    speakers: str = "learned",
+    speakers: SpeakerChoice = "learned",
 ) -> list[Quote]:
     """extract_quotes on ``given``'s sentences and entities."""
     return extract_quotes(text, *given(text, people, orgs, places), speakers)
