@@ -11,7 +11,10 @@ pytestmark = pytest.mark.integration
 
 
 def test_killing_the_redis_primary_twice_loses_and_duplicates_nothing() -> None:
-    report = run_failover(DATA_DIR, articles=196, poison=4, wait_replicas=1, timeout=240, log=print)
+    # down-after 3 s: at 1 s the whole suite's load can fail over a live primary (see run_failover).
+    report = run_failover(
+        DATA_DIR, articles=196, poison=4, wait_replicas=1, timeout=240, down_after_ms=3000, log=print
+    )
     print("\n" + report.table())
     assert report.failovers == 2
     assert report.missing == []
