@@ -15,6 +15,7 @@ combination is a stray short block, the fuller candidate wins.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
@@ -192,13 +193,14 @@ def extract_html(html: str, url: str | None = None, wanted: Wanted = EVERYTHING)
 
 
 def _with_joiners(extraction: HtmlExtraction, joiners: Joiners) -> HtmlExtraction:
-    return HtmlExtraction(
+    """The extraction with the stand-ins turned back into joiners in every field read from the page's
+    text (the date and the language are not)."""
+    return dataclasses.replace(
+        extraction,
         text=joiners.restore(extraction.text) or "",
         title=joiners.restore(extraction.title),
         author=joiners.restore(extraction.author),
-        published=extraction.published,
         site_name=joiners.restore(extraction.site_name),
-        language=extraction.language,
     )
 
 
