@@ -16,7 +16,7 @@ paragraph rule), an opener of the other family nests, and only outermost quotati
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import islice
 
@@ -54,6 +54,7 @@ def _pair_marks(text: str) -> tuple[list[tuple[int, int]], dict[int, bool]]:
     glued: dict[int, bool] = {}
     stack: list[tuple[bool, int]] = []  # (is double, offset of the opening mark)
     previous = 0
+    ends = _SentenceEnds(text)
     for match in _ANY_MARK.finditer(text):
         offset, mark = match.start(), match.group()
         double = mark in DOUBLE
@@ -66,7 +67,7 @@ def _pair_marks(text: str) -> tuple[list[tuple[int, int]], dict[int, bool]]:
         if _glued(text, offset):
             glued[offset] = role == OPEN
         if role == OPEN:
-            if stack and stack[0][0] == double and (end := _lost_close(text, stack[0][1], offset)):
+            if stack and stack[0][0] == double and (end := _lost_close(text, stack[0][1], offset, ends)):
                 # The open quotation lost its closing mark (before a caption or a new attribution)
                 # and this mark opens the next one.
                 _emit(text, stack[0][1] + 1, end, spans, closed=False)
@@ -118,13 +119,38 @@ def _starts_a_paragraph(text: str, offset: int) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.?!…][’'\"”]?(?=\s+[A-Z0-9‘“'\"])")
+_SPACES = re.compile(r"\s*")
 # Words between the last sentence of a quotation and the next opening mark that make them a
 # caption ("Rescue: A fireman helps the girl 'So …"); words a new quotation must have to be one.
 _MIN_GAP_WORDS = 2
 _MIN_NEW_WORDS = 4
 
 
-def _lost_close(text: str, start: int, offset: int) -> int | None:
+class _SentenceEnds:
+    """The text's sentence ends, found once on first use (a long text with many unclosed
+    quotations would otherwise be searched again from each one's start: quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._found: tuple[list[int], list[int], list[int]] | None = None
+
+    def last(self, lo: int, hi: int) -> int | None:
+        """Where the last sentence end in ``text[lo:hi]`` ends: the last match of
+        ``_SENTENCE_END`` searched in that stretch alone, whose look-ahead must end before ``hi``."""
+        if self._found is None:
+            nexts, starts, ends = [], [], []
+            for match in _SENTENCE_END.finditer(self.text):
+                # The look-ahead's capital or mark: the match holds within ``hi`` if it is before.
+                nexts.append(_SPACES.match(self.text, match.end()).end())  # type: ignore[union-attr]
+                starts.append(match.start())
+                ends.append(match.end())
+            self._found = nexts, starts, ends
+        nexts, starts, ends = self._found
+        index = bisect_left(nexts, hi) - 1
+        return ends[index] if index >= 0 and starts[index] >= lo else None
+
+
+def _lost_close(text: str, start: int, offset: int, sentence_ends: _SentenceEnds) -> int | None:
     """Where the quotation opened at ``start`` ends when its closing mark was lost before a
     caption, judged from the opening mark of the same family at ``offset``; None when that mark
     is a nesting or opens the same quotation's next paragraph.
@@ -137,8 +163,8 @@ def _lost_close(text: str, start: int, offset: int) -> int | None:
     """
     if not _after_glued_caption(text, offset):
         return None
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, start + 1, offset)]
-    if not ends or len(text[ends[-1] : offset].split()) < _MIN_GAP_WORDS or text[ends[-1] - 1] in MARKS:
+    last = sentence_ends.last(start + 1, offset)
+    if last is None or len(text[last:offset].split()) < _MIN_GAP_WORDS or text[last - 1] in MARKS:
         return None
     double = text[offset] in DOUBLE
     if [role for _, role in islice(_marks_ahead(text, offset + 1, double), 2)] == [CLOSE, CLOSE]:
@@ -146,7 +172,7 @@ def _lost_close(text: str, start: int, offset: int) -> int | None:
     closing = next((at for at, role in _marks_ahead(text, offset + 1, double) if role == CLOSE), None)
     if closing is not None and len(text[offset + 1 : closing].split()) < _MIN_NEW_WORDS:
         return None
-    return ends[-1]
+    return last
 
 
 def _after_glued_caption(text: str, offset: int) -> bool:

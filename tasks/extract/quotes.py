@@ -122,11 +122,12 @@ def rule_quotes(
     rules: list[str] = []
     last: Quote | None = None
     titles = [unspoken(text, start, end) for start, end in spans]
+    floor = 0  # just past the last quotation that is no quoted title
     for index, (start, end) in enumerate(spans):
         opener, closer = _mark_before(text, start), _mark_after(text, end)
         # Attributions are looked for up to the quotations either side (a quoted name aside).
-        before = [i for i in range(index) if not titles[i]]
-        floor = _mark_after(text, spans[before[-1]][1]) + 1 if before else 0
+        if index and not titles[index - 1]:
+            floor = _mark_after(text, spans[index - 1][1]) + 1
         ceiling = _mark_before(text, spans[index + 1][0]) if index + 1 < len(spans) else len(text)
         words = text[start:end].split()
         quote = Quote.model_construct(text=text[start:end], start=start, end=end, kind="direct")

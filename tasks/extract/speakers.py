@@ -13,13 +13,13 @@ text gives it ("Mertesacker" → "Per Mertesacker").
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 
+from tasks.extract.article_names import ArticleNames
 from tasks.extract.cue_index import CueIndex
 from tasks.extract.genders import Genders
 from tasks.extract.pairs import pair_member
 from tasks.extract.speaker_phrases import (
-    DETERMINERS,
     HONORIFICS,
     INDEFINITE,
     LISTENER_CUES,
@@ -72,7 +72,8 @@ class Resolver:
         quote_starts = [start for start, _ in quoted]
         # Names inside quotations are what was said, not who said it.
         self.mentions = [m for m in mentions if not inside_quote(quoted, quote_starts, m.start)]
-        self.starts = [m.start for m in self.mentions]
+        self.lookup = ArticleNames(text, self.mentions, names)
+        self.starts = self.lookup.starts
         self.labels = {self.names.get(m.start): m.label for m in reversed(self.mentions)}
         self.person_words = {
             word
@@ -82,10 +83,10 @@ class Resolver:
         } - HONORIFICS
         self.noted: list[tuple[int, str]] = []
         # (offset, name) of each organisation said to speak: what a later "it" or "the agency" means.
-        self.bodies: list[tuple[int, str]] = []
+        self.bodies: list[tuple[int, str]] = []  # kept sorted
         self.sexes = Genders(text, self.mentions, names)
         self._salient: list[tuple[int, str]] | None = None
-        self._speakers: list[tuple[int, str]] | None = None  # sorted salient + noted, until a note
+        self._speakers: list[tuple[int, str]] | None = None  # sorted salient + noted
 
     @property
     def salient(self) -> list[tuple[int, str]]:
@@ -120,22 +121,24 @@ class Resolver:
                     elif span and unnamed_body(self.text, *span):
                         self.bodies.append((verb.start(), ""))  # "the committee said": no name
             self._salient = found
+            self.bodies.sort()
         if self._speakers is None:
             self._speakers = sorted(self._salient + self.noted)
         return self._speakers
 
     def _body_ending(self, start: int, end: int) -> str | None:
         """The organisation (or place or group) whose name ends the phrase ``text[start:end]``."""
-        inside = [m for m in self.mentions if start <= m.start and m.end == end and m.label != "PERSON"]
+        inside = [m for m in self.lookup.within(start, end) if m.end == end and m.label != "PERSON"]
         return self.names.get(inside[-1].start) if inside else None
 
     def note(self, offset: int, entity: str | None) -> None:
         """Remember a quotation's resolved speaker: "he" in the next attribution is likely them."""
         if entity and self.labels.get(entity, "PERSON") == "PERSON":
             self.noted.append((offset, entity))
-            self._speakers = None
+            if self._speakers is not None:
+                insort(self._speakers, (offset, entity))
         elif entity:
-            self.bodies.append((offset, entity))
+            insort(self.bodies, (offset, entity))
 
     def people_between(self, lo: int, hi: int) -> list[str]:
         """The canonical names of the people named in ``text[lo:hi]``."""
@@ -168,38 +171,20 @@ class Resolver:
         """The person a phrase names: a person entity in it, a person entity whose name holds
         its capitalised words ("Julia"), or, when the model missed the name altogether, the
         fullest form the text gives it ("Mertesacker" → "Per Mertesacker")."""
-        people = [m for m in self.mentions if start <= m.start and m.end <= end and m.label == "PERSON"]
+        inside = self.lookup.within(start, end)
+        people = [m for m in inside if m.label == "PERSON"]
         if people:
             return self.names.get(people[-1].start)
-        surnames = [m for m in self.mentions if start <= m.start and m.end == end and self._lone_surname(m)]
+        surnames = [m for m in inside if m.end == end and self._lone_surname(m)]
         if surnames and object_of_preposition(self.text, start, surnames[-1].start):
             return None  # "The board reviewing complaints against Acme said"
         if surnames and self.text[start:end].split()[0][:1].isupper():
             return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
-        named = self._by_name(start, words, {"PERSON"})
+        named = self.lookup.by_name(start, words, {"PERSON"})
         if named:
             return named
-        return (
-            self._fullest_name(words)
-            if any(m.start < end and start < m.end for m in self.mentions) is False
-            else None
-        )
-
-    def _fullest_name(self, words: list[str]) -> str | None:
-        """A capitalised name with no entity: its longest form in the text (up to three words)."""
-        words = [w.strip(",.") for w in words if w.strip(",.") not in HONORIFICS]
-        if not words or not all(w[:1].isupper() and w.lower() not in DETERMINERS for w in words):
-            return None
-        if len(words) > 3 or words[0].lower() in PRONOUNS:
-            return None
-        pattern = r"(?:[A-Z][\w'’-]+ ){0,2}" + re.escape(" ".join(words)) + r"\b"
-        forms = [m.group() for m in re.finditer(pattern, self.text)]
-        forms = [
-            " ".join(w for w in f.split() if w not in HONORIFICS and w.lower() not in DETERMINERS)
-            for f in forms
-        ]
-        return max(forms, key=len, default=" ".join(words))
+        return None if self.lookup.overlaps(start, end) else self.lookup.fullest_name(words)
 
     def resolve(self, start: int, end: int) -> str | None:
         """The canonical name the speaker mention ``text[start:end]`` refers to, or None."""
@@ -207,7 +192,7 @@ class Resolver:
         words = phrase.split()
         head = words[-1].lower().strip(".,") if words else ""
         # A date or a number names nobody ("the 28-year-old" may hold a DATE).
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end and m.label not in _NUMERIC]
+        inside = [m for m in self.lookup.within(start, end) if m.label not in _NUMERIC]
         inside = [m for m in inside if not object_of_preposition(self.text, start, m.start)]
         named = self._apposed_person(end)
         if named and not inside:
@@ -233,7 +218,7 @@ class Resolver:
             # "United's head coach", "the club's manager": a person described by whom they belong
             # to, named with that title before or the last person said to speak, not the owner.
             owner = self.names.get(inside[-1].start)
-            person = self._titled_person(start, head) or self._antecedent(start, "PERSON")
+            person = self.lookup.titled_person(start, head) or self._antecedent(start, "PERSON")
             return person if person != owner else None
         if inside:
             if inside[-1].end == end or head in SPOKES:
@@ -245,10 +230,10 @@ class Resolver:
             return pair_member(self.text, self.mentions, self.names, self.sentence_starts, (start, head))
         if first in INDEFINITE or first in {"i", "we"}:
             return None
-        titled = self._titled_person(start, head)
+        titled = self.lookup.titled_person(start, head)
         if titled is not None:
             return titled
-        if self._introduced_unnamed(start, head):
+        if self.lookup.introduced_unnamed(start, head):
             return None
         if head in PERSON_ROLES or PERSON_AGE.search(head):
             return self._antecedent(start, "PERSON")
@@ -273,7 +258,9 @@ class Resolver:
                 return recent[-1][1]
         else:
             self.salient  # noqa: B018 - finds the organisations said to speak as well
-            bodies = sorted((at, name) for at, name in self.bodies if before - 1_500 <= at < before)
+            bodies = self.bodies[
+                bisect_left(self.bodies, (before - 1_500,)) : bisect_left(self.bodies, (before,))
+            ]
             sentence_start = self.sentence_starts[max(0, bisect_right(self.sentence_starts, before) - 1)]
             if pronoun == "it" and thing_opens_sentence(self.text, sentence_start, before):
                 return None  # "The ordinance … forbids what it calls …"
@@ -307,19 +294,6 @@ class Resolver:
     def gender(self, name: str | None) -> str | None:
         """ "m" or "f" when the text says so of this person, else None (``genders.Genders``)."""
         return self.sexes.of(name)
-
-    def _by_name(self, before: int, words: list[str], labels: set[str]) -> str | None:
-        """The entity of these labels, named before, whose name holds a capitalised word of the
-        phrase ("Julia" for Julia Louis-Dreyfus, when the model did not take it for a name)."""
-        wanted = {w.strip(".,'’s") for w in words if w[:1].isupper() and w.lower() not in DETERMINERS}
-        wanted -= HONORIFICS | {"The"}
-        if not wanted:
-            return None
-        for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
-            name = self.names.get(mention.start)
-            if name and mention.label in labels and wanted & set(name.replace("-", " ").split()):
-                return name
-        return None
 
     def first_person(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The first person named, or pronoun, in ``text[lo:hi]`` that is not a preposition's
@@ -369,24 +343,3 @@ class Resolver:
         if mention and mention.label == "PERSON" and mention.end == found.start():
             return self.names.get(mention.start)
         return None
-
-    def _titled_person(self, before: int, head: str) -> str | None:
-        """The person most recently named with this title before their name ("NASA chief
-        scientist Ellen Stofan" for "the scientist")."""
-        if not head.isalpha() or head in DETERMINERS:
-            return None
-        if head in ORG_NOUNS:
-            return None
-        for mention in reversed(self.mentions[: bisect_right(self.starts, before)]):
-            if mention.label != "PERSON":
-                continue
-            # The title's last word stands right before the name ("chief scientist Ellen Stofan").
-            words = self.text[max(0, mention.start - 40) : mention.start].lower().split()
-            if words and words[-1].strip(",") == head:
-                return self.names.get(mention.start)
-        return None
-
-    def _introduced_unnamed(self, before: int, head: str) -> bool:
-        """Whether "a … <head>" introduced someone unnamed earlier ("a top government official")."""
-        pattern = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
-        return re.search(pattern, self.text[:before], re.IGNORECASE) is not None
