@@ -1,13 +1,14 @@
 """Quotations and speakers against hand labels, next to textacy's direct_quotations, in one run.
 
-    python -m bench.quote_quality [DATA] [--split dev|held_out|test|…|test5|test6|seen|all]
+    python -m bench.quote_quality [DATA] [--split dev|held_out|test|…|test6|test7|seen|all]
         [--rounds N] [--show]
 
 DATA defaults to ../shared/data. The labels are bench/data/quotes/cnndm_quotes.json (offsets into
-the FRANK CNN/DM and XSum (BBC) texts, which are read from DATA; see that folder's README for the
-rules). Prints, per split (``dev``, ``held_out``, ``test``, ``test2``, ``test3``, ``test4``,
-``test5``, ``test6`` and ``all``; ``test6``, 10 BBC texts, is the unseen one: labelled after the
-rules had been looked at on the others, and run once at the end of a round of rule work; ``--split
+the FRANK CNN/DM and XSum (BBC) texts and the Zyte pages' hand-made article bodies, which are read
+from DATA; see that folder's README for the rules). Prints, per split (``dev``, ``held_out``,
+``test``, ``test2`` … ``test7`` and ``all``; ``test6``, 10 BBC texts, and ``test7``, 15 texts of
+14 sites from the Zyte pages, are the unseen ones: labelled after the rules had been
+looked at on the others, and run once at the end of a round of rule work; ``--split
 seen`` runs every split but the unseen ones, for working on rules): quote-span precision/recall/F1
 (exact, and overlapping by at least half of the longer span), speaker accuracy among the quotations
 found (resolved speaker right; and the speaker mention overlapping the labelled one), and ms per
@@ -40,9 +41,9 @@ from worker.settings import Settings
 LABELS = Path(__file__).resolve().parent / "data" / "quotes" / "cnndm_quotes.json"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BATCH = 64
-SPLITS = ("dev", "held_out", "test", "test2", "test3", "test4", "test5", "test6")
+SPLITS = ("dev", "held_out", "test", "test2", "test3", "test4", "test5", "test6", "test7")
 # Splits whose output is not looked at while rules are written; ``seen`` is every other split.
-UNSEEN = ("test6",)
+UNSEEN = ("test6", "test7")
 SEEN = tuple(s for s in SPLITS if s not in UNSEEN)
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "major", "sister"}
 
@@ -202,13 +203,17 @@ def _in_split(article: dict[str, Any], split: str) -> bool:
 
 
 def _texts(data: Path) -> dict[str, str]:
-    """The FRANK CNN/DM and XSum texts by id (the labels cover records of both files)."""
+    """The labelled texts by id: FRANK's CNN/DM and XSum records, and the Zyte pages' hand-made
+    article bodies (``test7``: many publishers, measured only)."""
     texts = {}
     for name in ("cnndm.jsonl", "xsum.jsonl"):
         path = data / "news_summarization_frank" / name
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             texts[record["id"]] = record["text"]
+    zyte = data / "zyte_article_extraction" / "ground-truth.json"
+    for page_id, page in json.loads(zyte.read_text(encoding="utf-8")).items():
+        texts[page_id] = page["articleBody"]
     return texts
 
 
