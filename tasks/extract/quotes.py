@@ -25,11 +25,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from tasks.extract.after_quote import attribution_after, title_before
 from tasks.extract.speaker_phrases import (
-    CONNECTIVES,
-    CUE,
     HONORIFICS,
-    LISTENER_CUES,
     PARTICIPLE_FORMS,
     PARTICIPLES,
     PASSIVE,
@@ -54,14 +52,8 @@ CARRY_OVER_CHARS = 350
 # A quotation of at most this many words that is no sentence is a term ("scare" quote).
 SCARE_WORDS = 3
 _SENTENCE_STOP = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\bDr)[.!?][’'\"”]?\s+(?=[A-Z‘“'\"])")
-# At most this many words of a title may stand before a name in an attribution after a quotation.
-TITLE_WORDS = 5
-_NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
 # A cue right after "and" or "but" (an adverb between aside) shares the subject of the verb before.
 _AND_BEFORE = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|has|had|have)\s+)?$", re.IGNORECASE)
-# A capitalised name opening an attribution after a quotation, set off by a comma.
-_UPPER = "A-ZÀ-ÖØ-Þ"
-_OPENING_NAME = re.compile(rf"[\s,]*((?:[{_UPPER}][\w'’.-]*\s+){{0,3}}[{_UPPER}][\w'’.-]*[a-z])\s*,")
 # Words that show a person is inside a clause, not opening it ("that the league fined two Acme players").
 _NOT_OPENING = {"that", "who", "which", "to", "of", "with", "by", "from", "if", "because", "so"}
 _JOINING = {"that", "who", "which", "as", "and", "but", "when", "while"}
@@ -204,7 +196,7 @@ def _attribution(
     # the model cut the sentence ("‘… right?’ Jamie wrote").
     runs_on = text[closer - 1 : closer] in {",", "—", "–", "-", "?", "!"}
     hi = min(ceiling, _sentence_end(text, starts, closer, runs_on))
-    after = _after(text, closer + 1, hi, resolver)
+    after = attribution_after(text, closer + 1, hi, resolver)
     if after is not None and after.cue != "according to":
         return after
     for cue in reversed(cues):
@@ -283,48 +275,10 @@ def _opening_person(text: str, resolver: Resolver, lo: int, hi: int) -> tuple[in
     # A relative or joining word may stand before them ("which Ann discussed", "and Ann Lee").
     if span and (
         (len(words) <= 1 and set(words) <= _JOINING)
-        or (_title_before(opening) and not set(words) & _NOT_OPENING)
+        or (title_before(opening) and not set(words) & _NOT_OPENING)
     ):
         return span
     return None
-
-
-def _after(text: str, lo: int, hi: int, resolver: Resolver) -> Speaker | None:
-    """An attribution right after the closing mark: "he said", "said Locke", "according to X"."""
-    cue = next(iter(resolver.cues.find(lo, hi)), None)
-    if cue is None:
-        return None
-    word = cue.group().lower()
-    if not text[lo : cue.start()].strip(" ,;:—–-\n"):
-        span = None if word in LISTENER_CUES else phrase_after(text, cue.end(), hi)
-    elif (opening := _OPENING_NAME.match(text, lo, cue.start())) and not _connective(opening.group(1)):
-        # A name and an aside of its own ("‘…,’ Sam Holt, 25, a nurse from Leeds, told …").
-        span = opening.span(1)
-    else:
-        span = subject_before(text, lo, cue.start())
-        # The subject must open the attribution ("‘…,’ Ms Prior, who …, told the court"), a title
-        # before a name aside ("‘…,’ NASA chief scientist Ellen Stofan said").
-        # "‘…’, as Ann Lee calls it" opens with "as".
-        words = re.sub(r"^[\s,;:—–-]*(?:as\s+)?", "", text[lo : span[0]]) if span else ""
-        if span and len(words.split()) > 1 and not _title_before(words):
-            span = None
-    return Speaker(span[0], span[1], word) if span else None
-
-
-def _connective(word: str) -> bool:
-    """A sentence adverb opening the words after a quotation ("However, …"): no name."""
-    return word.lower() in CONNECTIVES or (word.endswith("ly") and " " not in word)
-
-
-def _title_before(words: str) -> bool:
-    """Whether the words before a name are a title of a few words ("NASA chief scientist")."""
-    found = words.split()
-    return (
-        len(found) <= TITLE_WORDS
-        # A possessive may open it ("Reed's campaign manager Ann Lee").
-        and all(re.sub(r"['’]s$", "", w).isalpha() and not CUE.fullmatch(w) for w in found)
-        and all(w.lower() not in _NOT_IN_TITLE for w in found)
-    )
 
 
 def _set_speaker(quote: Quote, text: str, speaker: Speaker, entity: str | None) -> None:
@@ -381,8 +335,9 @@ def _sentence_end(text: str, starts: list[int], offset: int, runs_on: bool) -> i
     """Where the sentence holding ``offset`` ends (the next sentence's start, or the text's end)."""
     index = bisect_right(starts, offset)
     end = starts[index] if index < len(starts) else len(text)
-    if runs_on and end <= offset + 2 and index + 1 < len(starts):
-        return starts[index + 1]  # the model cut right after the mark ("‘…,’ | he said")
+    if runs_on and end <= offset + 2:
+        # The model cut right after the mark ("‘…,’ | he said"), maybe before the last sentence.
+        return starts[index + 1] if index + 1 < len(starts) else len(text)
     return end
 
 

@@ -27,7 +27,10 @@ CUES = (
     "recalls|recalling|remarked|responded|quipped|snapped|shouted|yelled|screamed|exclaimed|"
     "complained|dismissed|denied|fired back|hit back|shot back|"
     # Round 4: the present forms of verbs above, and "remembers" beside "recalls".
-    "suggests|calls|remembers"
+    "suggests|calls|remembers|"
+    # Round 7: the present and -ing forms of round 3's verbs ("an officer shouts").
+    "remarks|responds|quips|snaps|shouts|shouting|yells|yelling|screams|screaming|exclaims|"
+    "complains|complaining|dismisses|denies|denying|fires back|hits back|shoots back"
 )
 # "called on" is a visit (or a plea), "calling in sick" no saying; "admitted on the show" is one.
 CUE = re.compile(rf"(?<!\w)(?<!\w-)(?!call(?:ed|ing)? (?:on|in)\b)(?:{CUES})(?![\w-])", re.IGNORECASE)
@@ -83,6 +86,7 @@ _SKIPPABLE = {
     "also", "then", "later", "further", "previously", "reportedly", "allegedly", "has", "had",
     "have", "would", "will", "once", "again", "simply", "just", "recently", "quickly", "finally",
     "is", "was", "are", "were", "be", "been", "heard", "seen",  # "Saltare can be heard saying"
+    "instead", "still", "now", "even", "never", "always", "often", "first", "earlier", "already",
 }  # fmt: skip
 # Modal verbs, skipped like those only in lower case ("May" is a name).
 _MODALS = {"can", "could", "may", "might", "must", "should"}

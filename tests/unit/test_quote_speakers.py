@@ -337,3 +337,32 @@ def test_a_misspelt_speaker_choice_is_refused_not_taken_as_rules() -> None:
     text = "“We will win,” Ann Lee said."
     with pytest.raises(ValueError, match="speakers must be one of"):
         quotes_of(text, people=("Ann Lee",), speakers="Rules")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("adverb", ["instead", "still", "now", "even", "first", "earlier", "already"])
+def test_an_adverb_between_a_subject_and_its_cue_is_passed_over(adverb: str) -> None:
+    text = f"Ann Lee left early. Tom Reed stayed on. He {adverb} told the paper: “It was my own fault.”"
+    (quote,) = quotes_of(text, people=("Ann Lee", "Tom Reed"), speakers="rules")
+    assert (quote.speaker, quote.speaker_entity) == ("He", "Tom Reed")
+
+
+def test_a_participle_of_the_quoted_words_is_no_cue_and_the_next_cue_names_the_speaker() -> None:
+    text = "Rain fell. “The council wants a bigger deal than the small one” announced in May, said Tom Reed."
+    (quote,) = quotes_of(text, people=("Tom Reed",), speakers="rules")
+    assert (quote.speaker, quote.speaker_entity, quote.cue) == ("Tom Reed", "Tom Reed", "said")
+
+
+@pytest.mark.parametrize("cue", ["shouts", "yells", "screams", "exclaims", "complains"])
+def test_present_forms_of_verbs_of_saying_are_cues(cue: str) -> None:
+    text = f"Rain fell on the town. “Open the door, we are coming in,” an officer {cue}. The door opened."
+    (quote,) = quotes_of(text, speakers="rules")
+    assert (quote.speaker, quote.cue) == ("an officer", cue)
+
+
+@pytest.mark.parametrize("closing", ["!", "?"])
+def test_an_attribution_after_the_last_sentence_cut_at_the_mark(closing: str) -> None:
+    # The sentence splitter ends a sentence at "!" or "?" inside the marks; the attribution after
+    # it is the text's last sentence.
+    text = f"Rain fell on the town. “Is anyone in there{closing}” Ann Lee said."
+    (quote,) = quotes_of(text, people=("Ann Lee",), speakers="rules")
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
