@@ -3,8 +3,8 @@
     python -m bench.train_speaker_model [DATA] [--folds 5] [--shuffles 5] [--write] [--by-publisher]
 
 Every quotation the extract stage's rules find that matches a hand-labelled one
-(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM and 30 BBC articles; the unseen split is left
-out), matched as ``bench.quote_quality`` matches them, becomes one choice among its candidates
+(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM, 30 BBC and 15 Zyte articles; the unseen
+splits are left out), matched as ``bench.quote_quality`` matches them, becomes one choice among its candidates
 (``tasks.extract.speaker_choice``: the rules' answer, the entities named from the sentence
 before to the sentence after, nobody). A candidate is right when ``bench.quote_quality`` would
 score that speaker right. A logistic regression (scikit-learn, fixed C) scores candidates; the
@@ -45,6 +45,7 @@ from worker.settings import Settings
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MODEL_PATH = Path(__file__).resolve().parents[1] / "tasks" / "extract" / MODEL_FILE
 C = 1.0
+SOURCES = "FRANK CNN/DM and XSum (BBC), Zyte article bodies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ def main() -> None:
             "features": list(FEATURE_NAMES),
             "weights": [round(float(w), 6) for w in model.coef_[0]],
             "intercept": round(float(model.intercept_[0]), 6),
-            "trained_on": f"{len(articles)} FRANK CNN/DM and XSum (BBC) articles, {len(choices)} quotations",
+            "trained_on": f"{len(articles)} hand-labelled articles ({SOURCES}), {len(choices)} quotations",
         }
         MODEL_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL_PATH}")
