@@ -7,6 +7,9 @@ import re
 _DEFINITION = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z&.]{1,9})\s*\)")
 _WORD = re.compile(r"[\w'’&.-]+")
 MAX_LONG_FORM_WORDS = 8
+# Acronyms linked per text, the first defined: each one's uses are searched for in the whole text,
+# and a real article defines a handful (a hostile one could define thousands).
+MAX_DEFINITIONS = 100
 
 
 def find_acronym_definitions(text: str) -> dict[str, tuple[int, int]]:
@@ -20,6 +23,8 @@ def find_acronym_definitions(text: str) -> dict[str, tuple[int, int]]:
         span = _long_form_span(text, match.start(), letters)
         if span:
             found[acronym] = span
+            if len(found) == MAX_DEFINITIONS:
+                break
     return found
 
 

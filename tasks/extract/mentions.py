@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from tasks.extract.acronyms import find_acronym_definitions
 from tasks.extract.names import ALIAS_LABELS, ALIASES, TITLE_JOINERS, TITLE_WORDS
+from tasks.extract.span_index import MentionIndex
 from tasks.extract.titles import drop_titles
 from tasks.models import EntityMention
 
@@ -91,10 +92,10 @@ def add_acronym_mentions(
     text: str, mentions: list[EntityMention], definitions: Definitions
 ) -> list[EntityMention]:
     """Give each defined acronym's long form one whole mention and tag every use of the acronym."""
-    result = list(mentions)
+    result = MentionIndex(mentions)
     for acronym, (long_start, long_end) in definitions.items():
-        inside = [m for m in result if m.start < long_end and long_start < m.end]
-        acronym_labels = Counter(m.label for m in result if m.text == acronym and m.label != PERSON)
+        inside = result.overlapping(long_start, long_end)
+        acronym_labels = Counter(m.label for m in result.with_text(acronym) if m.label != PERSON)
         covering = [m for m in inside if m.start <= long_start and long_end <= m.end and m.label != PERSON]
         label = next((m.label for m in covering), None) or next(
             (m.label for m in inside if m.label != PERSON), None
@@ -104,20 +105,26 @@ def add_acronym_mentions(
             continue
         if not covering:
             # "General Headquarters (GHQ)" where the model saw a person "Headquarters".
-            result = [m for m in result if m not in inside]
-            result.append(_mention(text, long_start, long_end, label))
+            for mention in inside:
+                result.remove(mention)
+            result.add(_mention(text, long_start, long_end, label))
         for match in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
-            if not any(m.start < match.end() and match.start() < m.end for m in result):
-                result.append(_mention(text, match.start(), match.end(), label))
-    result.sort(key=lambda m: m.start)
-    return result
+            if not result.overlapping(match.start(), match.end()):
+                result.add(_mention(text, match.start(), match.end(), label))
+    return result.by_start()
 
 
 def harmonise_labels(mentions: list[EntityMention]) -> list[EntityMention]:
     """One name, one thing per document: a well-known alternate name gets its own label ("US" is a
     place); a lone surname the model called an organisation is the person whose full name it
     ends, if exactly one such person appears; the same text takes its majority label."""
-    full_names = [m.text.split() for m in mentions if m.label == PERSON and len(m.text.split()) > 1]
+    # The full names (two words or more) that end in each one- or two-word tail.
+    ending: dict[tuple[str, ...], set[str]] = {}
+    for m in mentions:
+        words = m.text.split()
+        if m.label == PERSON and len(words) > 1:
+            for tail in (tuple(words[-1:]), tuple(words[-2:])):
+                ending.setdefault(tail, set()).add(" ".join(words))
     result: list[EntityMention] = []
     owned: dict[str, bool] = {}  # a text's answer, worked out once: the surname of exactly one person?
     for mention in mentions:
@@ -128,8 +135,7 @@ def harmonise_labels(mentions: list[EntityMention]) -> list[EntityMention]:
         elif label in _SURNAME_MISLABELS:
             if mention.text not in owned:
                 words = mention.text.split()
-                owners = {" ".join(n) for n in full_names if n == words or n[-len(words) :] == words}
-                owned[mention.text] = len(owners) == 1 and len(words) <= 2
+                owned[mention.text] = 0 < len(words) <= 2 and len(ending.get(tuple(words), ())) == 1
             if owned[mention.text]:
                 label = PERSON
         result.append(mention if label == mention.label else mention.model_copy(update={"label": label}))
@@ -169,9 +175,11 @@ def _votes(mentions: Iterable[EntityMention]) -> dict[str, Counter[str]]:
 def acronym_long_forms(text: str, mentions: list[EntityMention], definitions: Definitions) -> dict[str, str]:
     """Each acronym's long form as the mention that holds it names it ("CENTCOM" is "US Central
     Command" when the model tagged that around "Central Command (CENTCOM)")."""
+    placed = MentionIndex(mentions) if definitions else None
     long_forms: dict[str, str] = {}
     for acronym, (start, end) in definitions.items():
-        holder = next((m for m in mentions if m.start <= start and end <= m.end and m.text != acronym), None)
+        near = placed.overlapping(start, end) if placed else []
+        holder = next((m for m in near if m.start <= start and end <= m.end and m.text != acronym), None)
         long_forms[acronym] = holder.text if holder else text[start:end]
     return long_forms
 

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 from tasks.extract.names import ROLE_WORDS, SERVICE_WORDS, TITLE_JOINERS, TITLE_WORDS
+from tasks.extract.span_index import SpanIndex
 from tasks.models import EntityMention
 
 PERSON = "PERSON"
@@ -54,13 +55,10 @@ def drop_titles(
 ) -> tuple[list[EntityMention], Definitions]:
     """Remove title phrases the model tagged as names; keep a place that starts one ("US" of
     "US National Security Adviser"). Acronyms of titles ("NSA", "COAS") stop being entities."""
-    titles = title_spans(text, mentions)
-    if not titles:
+    spans = title_spans(text, mentions)
+    if not spans:
         return mentions, definitions
-
-    def in_title(start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in titles)
-
+    titles = SpanIndex(spans)
     title_acronyms = {acr for acr, (s, e) in definitions.items() if _covered(s, e, titles, text)}
     labels: dict[str, str] | None = None  # counted only if a mention is cut
     kept: list[EntityMention] = []
@@ -70,14 +68,14 @@ def drop_titles(
             continue
         if mention.text in title_acronyms:
             continue
-        if not any(s < mention.end and mention.start < e for s, e in titles):
+        if not titles.overlapping(mention.start, mention.end):
             kept.append(mention)  # touches no title: neither inside one nor cut by one
             continue
         if _covered(mention.start, mention.end, titles, text):
             continue
         words = list(_SPACED.finditer(mention.text))
         cut = len(words)
-        while cut > 1 and in_title(
+        while cut > 1 and titles.covers(
             mention.start + words[cut - 1].start(), mention.start + words[cut - 1].end()
         ):
             cut -= 1
@@ -98,12 +96,10 @@ def _is_role(word: str) -> bool:
     return word.casefold().rstrip(".") in ROLE_WORDS
 
 
-def _covered(start: int, end: int, spans: list[tuple[int, int]], text: str) -> bool:
-    """True when every word of text[start:end] lies inside one of the spans."""
+def _covered(start: int, end: int, titles: SpanIndex, text: str) -> bool:
+    """True when every word of text[start:end] lies inside one of the title spans."""
     words = list(_WORD.finditer(text[start:end]))
-    return bool(words) and all(
-        any(s <= start + w.start() and start + w.end() <= e for s, e in spans) for w in words
-    )
+    return bool(words) and all(titles.covers(start + w.start(), start + w.end()) for w in words)
 
 
 def _labels_by_text(mentions: list[EntityMention]) -> dict[str, str]:
