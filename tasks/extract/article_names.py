@@ -4,7 +4,7 @@ indexed once per article.
 Each look-up used to walk the article's mentions (or search its text) from the start for every
 quotation, which made a long text full of quotations quadratic: 160,000 characters of quoted
 speech took 2.5 s in ``extract_quotes`` where 20,000 took 0.08 s. Indexed here, the cost grows
-with the text (``bench.quote_quality --scaling``). Every answer is the one the walk gave.
+with the text (``python -m bench.long_texts``). Every answer is the one the walk gave.
 """
 
 from __future__ import annotations

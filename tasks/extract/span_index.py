@@ -37,12 +37,14 @@ class MentionIndex:
     """Mentions that come and go, each remembered with the order it came in."""
 
     def __init__(self, mentions: Iterable[EntityMention] = ()) -> None:
-        self._items: list[tuple[int, int, EntityMention]] = []  # (start, arrival, mention), sorted
+        arrived = list(mentions)
+        # (start, arrival, mention): sorted once here, kept sorted by ``add``.
+        self._items = sorted((m.start, arrival, m) for arrival, m in enumerate(arrived))
         self._by_text: dict[str, dict[int, EntityMention]] = {}  # text -> arrival -> mention
-        self._arrivals = 0
-        self._longest = 0
-        for mention in mentions:
-            self.add(mention)
+        for arrival, mention in enumerate(arrived):
+            self._by_text.setdefault(mention.text, {})[arrival] = mention
+        self._arrivals = len(arrived)
+        self._longest = max((m.end - m.start for _, _, m in self._items), default=0)
 
     def add(self, mention: EntityMention) -> None:
         insort(self._items, (mention.start, self._arrivals, mention))
