@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from tasks.extract.speaker_phrases import CUE, SALIENT, SALIENT_VERBS, is_saying
+from tasks.extract.cue_words import CUE, SALIENT, SALIENT_VERBS, is_saying
 
 _WORD_CHARS = re.compile(r"[A-Za-z]+")
 # The first words of the cues and of the salient verbs (the cues are among the salient verbs).

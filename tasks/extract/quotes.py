@@ -26,11 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from tasks.extract.after_quote import attribution_after, title_before
+from tasks.extract.cue_words import PARTICIPLE_FORMS, PARTICIPLES, PASSIVE
 from tasks.extract.speaker_phrases import (
     HONORIFICS,
-    PARTICIPLE_FORMS,
-    PARTICIPLES,
-    PASSIVE,
     PREDICATE_SUBJECT,
     Speaker,
     clause_subject,

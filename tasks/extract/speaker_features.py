@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tasks.extract.article_facts import ArticleFacts, facts_of
-from tasks.extract.speaker_phrases import CUE, PREPOSITIONS, cues_from
+from tasks.extract.cue_words import CUE
 from tasks.extract.speaker_phrases import DETERMINERS as _DETERMINERS
+from tasks.extract.speaker_phrases import PREPOSITIONS, cues_from
 from tasks.models import CanonicalEntity, Quote
 
 if TYPE_CHECKING:

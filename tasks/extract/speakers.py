@@ -17,22 +17,19 @@ from bisect import bisect_left, bisect_right, insort
 
 from tasks.extract.article_names import ArticleNames
 from tasks.extract.cue_index import CueIndex
+from tasks.extract.cue_words import LISTENER_CUES, PARTICIPLE_FORMS, PASSIVE, is_saying
 from tasks.extract.genders import Genders
 from tasks.extract.pairs import pair_member
 from tasks.extract.speaker_phrases import (
     HONORIFICS,
     INDEFINITE,
-    LISTENER_CUES,
     ORG_NOUNS,
-    PARTICIPLE_FORMS,
-    PASSIVE,
     PERSON_AGE,
     PERSON_ROLES,
     PREPOSITION_IN_PHRASE,
     PREPOSITIONS,
     PRONOUNS,
     SPOKES,
-    is_saying,
     object_of_preposition,
     phrase_after,
     subject_before,
@@ -50,6 +47,8 @@ _INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
 _INVERTED_AFTER = re.compile(r"\s+(?!(?:to|with|about|for|of|by|from|that|on|in|at)\b)\w")
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _POSSESSIVE = re.compile(r"['’]s?\s")
+# A lower-case word right after a name: the name is used as an adjective ("Israeli courts").
+_ATTRIBUTIVE = re.compile(r"\s+[a-z]")
 
 
 class Resolver:
@@ -276,6 +275,8 @@ class Resolver:
                 if mention.start >= hi:
                     break
                 name = self.names.get(mention.start)
+                if mention.label == "NORP" and _ATTRIBUTIVE.match(self.text, mention.end):
+                    continue  # "Democratic politicians", "Israeli courts": a people's adjective
                 if mention.label in labels and (wanted is None or self.sexes.of(name) in {None, wanted}):
                     return name
         return None

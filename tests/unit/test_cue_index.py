@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.extract.cue_index import _OPENERS, FOLDS_TO_ASCII, CueIndex
-from tasks.extract.speaker_phrases import CUE, SALIENT, find_cues
+from tasks.extract.cue_words import CUE, SALIENT, find_cues
 
 # Cue words and near misses, in several cases, with what may stand either side of them.
 _PIECES = [

@@ -13,13 +13,17 @@ from tasks.quote_marks import find_quote_spans
 
 
 def given(
-    text: str, people: tuple[str, ...] = (), orgs: tuple[str, ...] = (), places: tuple[str, ...] = ()
+    text: str,
+    people: tuple[str, ...] = (),
+    orgs: tuple[str, ...] = (),
+    places: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
 ) -> tuple[list[Span], list[EntityMention], list[CanonicalEntity]]:
     """The text's sentences, and every whole-word occurrence of each name as a mention of one
     entity (its longest name), the way the extract stage hands them over."""
     mentions: list[EntityMention] = []
     entities: list[CanonicalEntity] = []
-    for label, names in (("PERSON", people), ("ORG", orgs), ("GPE", places)):
+    for label, names in (("PERSON", people), ("ORG", orgs), ("GPE", places), ("NORP", groups)):
         for name in names:
             spans = [
                 Span(start=m.start(), end=m.end())
@@ -38,9 +42,11 @@ def quotes_of(
     orgs: tuple[str, ...] = (),
     places: tuple[str, ...] = (),
     speakers: SpeakerChoice = "learned",
+    *,
+    groups: tuple[str, ...] = (),
 ) -> list[Quote]:
     """extract_quotes on ``given``'s sentences and entities."""
-    return extract_quotes(text, *given(text, people, orgs, places), speakers)
+    return extract_quotes(text, *given(text, people, orgs, places, groups), speakers)
 
 
 def spans_text(text: str) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tasks.extract.cue_index import CueIndex
+from tasks.extract.cue_words import CUE
 from tasks.extract.quotes import rule_quotes
 from tasks.extract.speaker_choice import SpeakerModel, choose_speakers, model_from_json, shipped_model
 from tasks.extract.speaker_features import FEATURE_NAMES, NONE, candidates_for
-from tasks.extract.speaker_phrases import CUE
 from tests.unit.test_quotes import given, quotes_of
 
 
