@@ -41,6 +41,7 @@ from tasks.quote_marks import inside_quote, outside_quotes
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*\b")
 _TITLE_BETWEEN_COMMAS = re.compile(r",\s*[A-Z][\w&' -]{1,40},\s*$")
+_BODIES = {"ORG", "GPE", "NORP", "LOC", "FAC"}
 _NUMERIC = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 # An inverted cue: after a comma or a closing mark, before a name or a description.
 _INVERTED_BEFORE = re.compile(r"[,’'\"”]\s*$")
@@ -85,6 +86,7 @@ class Resolver:
         self.bodies: list[tuple[int, str]] = []  # kept sorted
         self.sexes = Genders(text, self.mentions, names)
         self._salient: list[tuple[int, str]] | None = None
+        self._surnames: set[str] | None = None
         self._speakers: list[tuple[int, str]] | None = None  # sorted salient + noted
 
     @property
@@ -180,10 +182,23 @@ class Resolver:
         if surnames and self.text[start:end].split()[0][:1].isupper():
             return self.names.get(surnames[-1].start)
         words = self.text[start:end].split()
+        if bodies := [m for m in inside if m.label in _BODIES and not self._ends_in_surname(m)]:
+            # Words of a body's or a place's name are not a person's ("Carnival Cruise Lines
+            # officials" is no "Carnival Spirit").
+            words = _outside(self.text, start, end, bodies)
         named = self.lookup.by_name(start, words, {"PERSON"})
         if named:
             return named
         return None if self.lookup.overlaps(start, end) else self.lookup.fullest_name(words)
+
+    def _ends_in_surname(self, mention: EntityMention) -> bool:
+        """Whether a mention ends in a person's surname ("Magistrate Rinaudo" taken for a body)."""
+        if self._surnames is None:
+            self._surnames = {
+                self.names.get(m.start, m.text).split()[-1] for m in self.mentions if m.label == "PERSON"
+            }
+        words = mention.text.split()
+        return bool(words) and words[-1] in self._surnames
 
     def resolve(self, start: int, end: int) -> str | None:
         """The canonical name the speaker mention ``text[start:end]`` refers to, or None."""
@@ -344,3 +359,13 @@ class Resolver:
         if mention and mention.label == "PERSON" and mention.end == found.start():
             return self.names.get(mention.start)
         return None
+
+
+def _outside(text: str, start: int, end: int, mentions: list[EntityMention]) -> list[str]:
+    """The words of ``text[start:end]`` outside these mentions."""
+    kept, at = [], start
+    for mention in mentions:
+        kept.append(text[at : max(at, mention.start)])
+        at = max(at, mention.end)
+    kept.append(text[at:end])
+    return " ".join(kept).split()

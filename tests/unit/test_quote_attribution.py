@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.extract.quotes import extract_quotes
 from tasks.extract.unspoken import is_title
-from tests.unit.test_quotes import quotes_of
+from tests.unit.test_quotes import given, quotes_of
 
 
 @pytest.mark.parametrize("cue", ["stressed", "reiterated", "emphasised", "vowed", "cautioned", "assures"])
@@ -90,3 +91,25 @@ def test_a_people_s_adjective_is_no_body_a_later_they_means() -> None:
     )
     (quote,) = quotes_of(text, groups=("Danish",), speakers="rules")
     assert (quote.speaker, quote.speaker_entity) == ("they", None)
+
+
+def test_words_of_a_body_s_name_are_no_person_s() -> None:
+    # The model may take a ship for a person; the cruise line is not that "person".
+    text = (
+        "The Acme Star left port on Monday. Acme Cruise Lines said the ship was "
+        "“safe and comfortable and waiting for calmer seas”."
+    )
+    (quote,) = quotes_of(text, people=("Acme Star",), orgs=("Acme Cruise Lines",), speakers="rules")
+    assert quote.speaker_entity == "Acme Cruise Lines"
+
+
+def test_a_person_taken_for_a_body_is_still_found_by_surname() -> None:
+    text = (
+        "Magistrate Ray Tullin heard the case in May. Later Magistrate Tullin said the death was "
+        "“a tragic accident that nobody could have foreseen”."
+    )
+    sentences, mentions, entities = given(
+        text, people=("Magistrate Ray Tullin",), orgs=("Magistrate Tullin",)
+    )
+    (quote,) = extract_quotes(text, sentences, mentions, entities, "rules")
+    assert quote.speaker_entity == "Magistrate Ray Tullin"
