@@ -3,7 +3,7 @@
     python -m bench.train_speaker_model [DATA] [--folds 5] [--shuffles 5] [--write] [--by-publisher]
 
 Every quotation the extract stage's rules find that matches a hand-labelled one
-(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM, 30 BBC and 15 Zyte articles; the unseen
+(``bench/data/quotes/cnndm_quotes.json``: 167 CNN/DM, 30 BBC and 31 Zyte articles; the unseen
 splits are left out), matched as ``bench.quote_quality`` matches them, becomes one choice among its candidates
 (``tasks.extract.speaker_choice``: the rules' answer, the entities named from the sentence
 before to the sentence after, nobody). A candidate is right when ``bench.quote_quality`` would
