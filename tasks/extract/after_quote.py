@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 # At most this many words of a title may stand before a name in an attribution after a quotation.
 TITLE_WORDS = 5
 LONG_TITLE_WORDS = 8
-# A past tense or "-ing" form: a verb, never a title's word ("the crowd cheered and …").
+# A past tense or "-ing" form in lower case: a verb, never a long title's word ("the crowd cheered
+# and …"; "United Nations" is a name).
 _VERB_FORM = re.compile(r"(?:ed|ing)$")
 _NOT_IN_TITLE = {"and", "but", "then", "as", "when", "while", "he", "she", "it", "they", "we", "i"}
 # A capitalised name opening an attribution after a quotation, set off by a comma.
@@ -94,7 +95,7 @@ def title_before(words: str, long: bool = False) -> bool:
         # A possessive may open it ("Reed's campaign manager Ann Lee").
         and all(re.sub(r"['’]s$", "", w).replace("-", "").isalpha() and not CUE.fullmatch(w) for w in found)
         and all(w.lower() not in _NOT_IN_TITLE or w in joined for w in found)
-        and not (long and any(_VERB_FORM.search(w) for w in found))
+        and not (long and any(w.islower() and _VERB_FORM.search(w) for w in found))
     )
 
 

@@ -113,3 +113,12 @@ def test_a_person_taken_for_a_body_is_still_found_by_surname() -> None:
     )
     (quote,) = extract_quotes(text, sentences, mentions, entities, "rules")
     assert quote.speaker_entity == "Magistrate Ray Tullin"
+
+
+def test_a_capitalised_word_ending_like_a_verb_may_stand_in_a_long_title() -> None:
+    text = (
+        "Rain fell. “The river has never risen this fast,” former United Nations envoy and "
+        "county water engineer Ann Lee said."
+    )
+    (quote,) = quotes_of(text, people=("Ann Lee",), orgs=("United Nations",), speakers="rules")
+    assert (quote.speaker, quote.speaker_entity) == ("Ann Lee", "Ann Lee")
